@@ -1,0 +1,120 @@
+"""Input checks shared by every part of nnlib.
+
+Each check raises ``ValueError`` (or ``TypeError``) with a message that names who complains,
+what was expected and what was got, so a student sees the mistake, not a silent wrong answer.
+Introduced in chapter 1.
+"""
+import numpy as np
+
+
+def as_float_array(values, *, who, name, ndim=None):
+    """Return ``values`` as a floating-point array, checking its rank and that it is finite.
+
+    Shapes: any; with ``ndim`` given, exactly that many dimensions. Integer input is converted
+    to float64; float32 input stays float32 (the book-faithful chapters rely on it).
+    """
+    array = np.asarray(values)
+    if array.dtype.kind not in "fiub":
+        raise TypeError(f"{who}: {name} must hold numbers, got dtype {array.dtype}.")
+    if array.dtype.kind != "f":
+        array = array.astype(np.float64)
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(
+            f"{who}: {name} must be a {ndim}-D array, got shape {array.shape} ({array.ndim}-D)."
+        )
+    check_finite(array, who=who, name=name)
+    return array
+
+
+def check_finite(array, *, who, name):
+    """Raise if ``array`` holds NaN or infinity, saying how many and where the first one is."""
+    finite = np.isfinite(array)
+    if not finite.all():
+        bad = np.argwhere(~finite)
+        first = tuple(int(i) for i in bad[0])
+        raise ValueError(
+            f"{who}: {name} contains {len(bad)} NaN or infinite value(s), first at index {first}; "
+            "expected finite numbers (a NaN usually means the learning rate is too high "
+            "or an earlier step divided by zero)."
+        )
+
+
+def check_samples_match(a, b, *, who, name_a, name_b):
+    """Raise unless ``a`` and ``b`` have the same number of samples (first dimension)."""
+    if len(a) != len(b):
+        raise ValueError(
+            f"{who}: {name_a} has {len(a)} samples but {name_b} has {len(b)}; "
+            "expected one row per sample in both."
+        )
+
+
+def class_indices(y_true, y_pred, *, who):
+    """Return the true labels as integer class indices of shape (n,).
+
+    Accepts class indices of shape (n,) (any integer dtype, values in ``[0, n_classes)``) or
+    one-hot rows of shape (n, n_classes). ``y_pred`` has shape (n, n_classes) and only fixes n
+    and n_classes. Introduced in chapter 1.
+    """
+    y_true = np.asarray(y_true)
+    n, n_classes = y_pred.shape
+    expected = (
+        f"expected class indices of shape ({n},) or one-hot labels of shape ({n}, {n_classes})"
+    )
+    if y_true.ndim == 1:
+        if y_true.shape[0] != n:
+            raise ValueError(
+                f"{who}: y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}; "
+                f"{expected}."
+            )
+        if y_true.dtype.kind == "f":
+            if not np.all(np.isfinite(y_true)) or np.any(y_true != np.round(y_true)):
+                raise ValueError(
+                    f"{who}: y_true holds non-integer values (dtype {y_true.dtype}); "
+                    f"{expected} with whole numbers."
+                )
+            y_true = y_true.astype(np.int64)
+        elif y_true.dtype.kind not in "iu":
+            raise TypeError(f"{who}: y_true has dtype {y_true.dtype}; {expected}.")
+        if n and (y_true.min() < 0 or y_true.max() >= n_classes):
+            raise ValueError(
+                f"{who}: y_true holds labels from {y_true.min()} to {y_true.max()} but y_pred "
+                f"has {n_classes} classes; expected labels in 0..{n_classes - 1}."
+            )
+        return y_true
+    if y_true.ndim == 2:
+        if y_true.shape != y_pred.shape:
+            raise ValueError(
+                f"{who}: y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}; "
+                f"{expected}."
+            )
+        is_binary = np.isin(y_true, (0, 1)).all()
+        if not is_binary or np.any(y_true.sum(axis=1) != 1):
+            raise ValueError(
+                f"{who}: y_true has shape {y_true.shape} but its rows are not one-hot "
+                f"(each row must hold a single 1 and zeros elsewhere); {expected}."
+            )
+        return np.argmax(y_true, axis=1)
+    raise ValueError(f"{who}: y_true has shape {y_true.shape}; {expected}.")
+
+
+def check_probabilities(y_pred, *, who):
+    """Raise unless ``y_pred`` is a finite 2-D array of values in [0, 1].
+
+    Shapes: y_pred (n, n_classes).
+    """
+    y_pred = as_float_array(y_pred, who=who, name="y_pred", ndim=2)
+    if y_pred.size and (y_pred.min() < 0 or y_pred.max() > 1):
+        raise ValueError(
+            f"{who}: y_pred holds values from {y_pred.min():.4g} to {y_pred.max():.4g}; "
+            "expected probabilities in [0, 1] (did you pass raw scores instead of softmax outputs?)."
+        )
+    return y_pred
+
+
+def check_positive(value, *, who, name, allow_zero=False):
+    """Raise unless ``value`` is a positive (or, with ``allow_zero``, non-negative) finite number."""
+    ok = np.isfinite(value) and (value >= 0 if allow_zero else value > 0)
+    if not ok:
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"{who}: {name} must be a finite number {bound}, got {value!r}.")
+    return value

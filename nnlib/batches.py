@@ -1,0 +1,62 @@
+"""Splitting data and drawing mini-batches.
+
+Introduced in chapter 1 (``train_test_split``, ``sample_batch``); ``minibatches`` is used for
+training from chapter 5 on.
+"""
+import numpy as np
+
+from nnlib._validation import check_samples_match
+
+
+def _generator(rng):
+    """The random source: ``rng`` if given, else NumPy's global ``np.random`` (seeded by nnfs.init)."""
+    return np.random if rng is None else rng
+
+
+def sample_batch(X, y, batch_size, *, rng=None):
+    """Draw a random mini-batch of ``batch_size`` samples (with replacement, as Saito does).
+
+    Shapes: X (n, ...), y (n, ...) -> X_batch (batch_size, ...), y_batch (batch_size, ...).
+    """
+    check_samples_match(X, y, who="sample_batch", name_a="X", name_b="y")
+    if not 0 < batch_size:
+        raise ValueError(f"sample_batch: batch_size must be positive, got {batch_size}.")
+    mask = _generator(rng).choice(len(X), batch_size)
+    return X[mask], y[mask]
+
+
+def train_test_split(X, y, test_fraction=0.2, *, rng=None):
+    """Shuffle the samples once and split them into a training and a test part.
+
+    Shapes: X (n, ...), y (n, ...) -> X_train, X_test, y_train, y_test with
+    ``round(n * test_fraction)`` test samples.
+    """
+    check_samples_match(X, y, who="train_test_split", name_a="X", name_b="y")
+    if not 0 < test_fraction < 1:
+        raise ValueError(
+            f"train_test_split: test_fraction must lie strictly between 0 and 1, got {test_fraction}."
+        )
+    order = _generator(rng).permutation(len(X))
+    n_test = int(round(len(X) * test_fraction))
+    test, train = order[:n_test], order[n_test:]
+    return X[train], X[test], y[train], y[test]
+
+
+def minibatches(X, y, batch_size, *, shuffle=True, rng=None):
+    """Yield ``(X_batch, y_batch)`` pairs that cover the data once (one epoch).
+
+    Shapes: X (n, ...), y (n, ...) -> batches of ``batch_size`` rows (the last may be smaller).
+    With ``shuffle`` the order is a fresh permutation from ``rng`` (or ``np.random``).
+    """
+    check_samples_match(X, y, who="minibatches", name_a="X", name_b="y")
+    if batch_size < 1:
+        raise ValueError(f"minibatches: batch_size must be at least 1, got {batch_size}.")
+    n = len(X)
+    if shuffle:
+        order = _generator(rng).permutation(n)
+        for start in range(0, n, batch_size):
+            index = order[start:start + batch_size]
+            yield X[index], y[index]
+    else:
+        for start in range(0, n, batch_size):
+            yield X[start:start + batch_size], y[start:start + batch_size]

@@ -1,0 +1,63 @@
+"""Execute notebooks in place, each in a fresh kernel, and store clean, reproducible JSON.
+
+Used by ``make run``: ``python scripts/run_notebooks.py notebooks/*.ipynb``. Outputs are kept;
+volatile metadata (execution timestamps, widget state) is stripped so that a re-run changes
+the file only where a result changed. Notebooks run in the order given (chapter order).
+Run with NNLIB_PROGRESS=0 (the Makefile does), so no progress bar lands in a stored output.
+"""
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled")
+VOLATILE_NOTEBOOK_METADATA = ("widgets",)
+
+
+def clean(notebook):
+    """Drop metadata that changes on every run; keep outputs and tags."""
+    for key in VOLATILE_NOTEBOOK_METADATA:
+        notebook.metadata.pop(key, None)
+    for cell in notebook.cells:
+        for key in VOLATILE_CELL_METADATA:
+            cell.metadata.pop(key, None)
+    return notebook
+
+
+def run(path, timeout):
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+        store_widget_state=False,
+    )
+    client.execute()
+    nbformat.write(clean(notebook), path)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell")
+    args = parser.parse_args(argv)
+    for path in sorted(args.notebooks):
+        start = time.perf_counter()
+        print(f"running {path} ...", flush=True)
+        try:
+            run(path, args.timeout)
+        except CellExecutionError as error:
+            print(f"{path}: a cell failed; the notebook was not rewritten.\n{error}", file=sys.stderr)
+            return 1
+        print(f"  done in {time.perf_counter() - start:.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
