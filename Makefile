@@ -13,7 +13,7 @@ PY     := $(BIN)/python
 
 # Settings shared by tests and by `make run`: no progress bars in stored or compared outputs,
 # and one BLAS thread per process (parallel workers fighting over two cores run 40-90x slower).
-QUIET_ENV := NNLIB_PROGRESS=0 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MPLBACKEND=Agg
+QUIET_ENV := NNLIB_PROGRESS=0 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 JOBS ?= 2
 
 .PHONY: install venv-check test lab run data clean

@@ -459,8 +459,8 @@ def _fetch(url, target, info, *, timeout, show_progress):
                         bar.update(len(chunk))
             if announced and announced.isdigit() and received != int(announced):
                 raise DownloadError(
-                    f"download_mnist: {url} ended after {received:,} of {int(announced):,} "
-                    "bytes; the connection was cut."
+                    f"{url} ended after {received:,} of {int(announced):,} bytes "
+                    "(the connection was cut)"
                 )
             out.flush()
             os.fsync(out.fileno())
@@ -469,7 +469,7 @@ def _fetch(url, target, info, *, timeout, show_progress):
             raise ChecksumError(
                 f"download_mnist: {info.name} from {url} failed its SHA-256 check: expected "
                 f"{info.sha256}, got {got} ({received:,} bytes received, {info.size:,} "
-                "expected). Nothing was saved; try again later or another mirror."
+                "expected). The download was discarded; try again later or another mirror."
             )
         os.replace(temporary, target)
     except BaseException:
@@ -515,6 +515,8 @@ def download_mnist(
                 _fetch(url, target, info, timeout=timeout, show_progress=progress)
             except (ChecksumError, DownloadError) as error:
                 failures.append(error)
+            except urllib.error.HTTPError as error:
+                failures.append(DownloadError(f"{url}: HTTP {error.code} {error.reason}"))
             except (urllib.error.URLError, HTTPException, OSError) as error:
                 failures.append(DownloadError(f"{url}: {getattr(error, 'reason', error)}"))
             else:
@@ -528,7 +530,7 @@ def download_mnist(
             raise DownloadError(
                 f"download_mnist: could not download {info.name} from any of {len(mirrors)} "
                 f"mirror(s): {reasons}. Check the network connection and try again; "
-                f"nothing was saved in {folder}."
+                f"no part of {info.name} was saved in {folder}."
             )
     return done
 
@@ -629,6 +631,20 @@ def _order(files):
     return tuple(by_prefix[w] for w in wanted)
 
 
+def _full_set_folders(spec, data_dir, search_dirs, *, who):
+    """The folders to search for a full set, in order; the data directory must exist."""
+    if search_dirs is not None:
+        return [Path(d).expanduser() for d in search_dirs]
+    base = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
+    if not base.is_dir():
+        raise FileNotFoundError(
+            f"{who}: the data directory {base} does not exist; expected a folder holding "
+            f"the {spec.name} files (data_dir, else $NNLIB_DATA_DIR, else data/ in the "
+            f"repository). Check the path; to get the full set, {spec.fetch_hint}."
+        )
+    return [base / spec.subdir if spec.subdir else base, *spec.extra_dirs]
+
+
 def load_mnist(
     kind="mnist", source="auto", data_dir=None, *, search_dirs=None, sample_dir=None, files=None
 ):
@@ -656,20 +672,9 @@ def load_mnist(
             f"or source='full' (to get the full set, {spec.fetch_hint})."
         )
 
-    if search_dirs is not None:
-        folders = [Path(d).expanduser() for d in search_dirs]
-    else:
-        base = Path(data_dir).expanduser() if data_dir is not None else default_data_dir()
-        if not base.is_dir():
-            raise FileNotFoundError(
-                f"{who}: the data directory {base} does not exist; expected a folder holding "
-                f"the {spec.name} files (data_dir, else $NNLIB_DATA_DIR, else data/ in the "
-                f"repository). Check the path; to get the full set, {spec.fetch_hint}."
-            )
-        folders = [base / spec.subdir if spec.subdir else base, *spec.extra_dirs]
-
     reason = ""
     if source in ("auto", "full"):
+        folders = _full_set_folders(spec, data_dir, search_dirs, who=who)
         full_files = _order(spec.files if files is None else files)
         folder, found = _find_files(full_files, folders)
         if folder is None:

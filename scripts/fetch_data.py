@@ -28,6 +28,9 @@ def main(argv=None):
                         help="fetch Fashion-MNIST instead of MNIST")
     parser.add_argument("--data-dir", type=Path, default=None,
                         help="data directory (default: $NNLIB_DATA_DIR, else data/ in the repo)")
+    parser.add_argument("--mirror", action="append", metavar="URL",
+                        help="base URL to download from instead of the usual mirrors "
+                             "(repeat to try several in order)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
 
@@ -35,7 +38,7 @@ def main(argv=None):
     name = "Fashion-MNIST" if args.fashion else "MNIST"
     try:
         done = datasets.download_mnist(
-            args.data_dir, kind=kind, progress=not args.no_progress
+            args.data_dir, kind=kind, progress=not args.no_progress, mirrors=args.mirror
         )
     except KeyboardInterrupt:
         print("fetch_data: interrupted; no partial file was left behind.", file=sys.stderr)

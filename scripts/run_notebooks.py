@@ -6,6 +6,7 @@ the file only where a result changed. Notebooks run in the order given (chapter 
 Run with NNLIB_PROGRESS=0 (the Makefile does), so no progress bar lands in a stored output.
 """
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -43,6 +44,8 @@ def run(path, timeout):
 
 
 def main(argv=None):
+    # Kernels must use matplotlib's inline backend, or figures would be missing from the outputs.
+    os.environ.pop("MPLBACKEND", None)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--timeout", type=int, default=1800, help="seconds allowed per cell")

@@ -1,0 +1,89 @@
+"""Losses of chapter 1: the worked examples, both label formats, clipping, and bad input."""
+import numpy as np
+import pytest
+
+from nnlib.losses import CategoricalCrossentropy, cross_entropy_error, sum_squared_error
+
+SAITO_Y = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
+
+
+def one_hot(index, n=10):
+    t = np.zeros(n)
+    t[index] = 1
+    return t
+
+
+def test_saito_worked_examples():
+    # Published: class 2 -> SSE 0.0975, CE 0.51; class 7 -> SSE 0.5975, CE 2.30.
+    assert sum_squared_error(SAITO_Y, one_hot(2)) == pytest.approx(0.0975)
+    assert sum_squared_error(SAITO_Y, one_hot(7)) == pytest.approx(0.5975)
+    assert cross_entropy_error(SAITO_Y, one_hot(2)) == pytest.approx(-np.log(0.6 + 1e-7))
+    assert round(cross_entropy_error(SAITO_Y, one_hot(2)), 2) == 0.51
+    assert round(cross_entropy_error(SAITO_Y, one_hot(7)), 2) == 2.30
+
+
+def test_cross_entropy_error_accepts_index_and_batch():
+    assert cross_entropy_error(SAITO_Y, 2) == cross_entropy_error(SAITO_Y, one_hot(2))
+    batch = np.stack([SAITO_Y, SAITO_Y])
+    expected = (cross_entropy_error(SAITO_Y, 2) + cross_entropy_error(SAITO_Y, 7)) / 2
+    assert cross_entropy_error(batch, np.array([2, 7])) == pytest.approx(expected)
+
+
+def test_categorical_crossentropy_integer_and_one_hot_agree():
+    y_pred = np.array([[0.7, 0.1, 0.2], [0.1, 0.5, 0.4], [0.02, 0.9, 0.08]])
+    labels = np.array([0, 1, 1])
+    loss = CategoricalCrossentropy()
+    expected = -np.log([0.7, 0.5, 0.9])
+    np.testing.assert_allclose(loss.forward(y_pred, labels), expected)
+    np.testing.assert_allclose(loss.forward(y_pred, np.eye(3)[labels]), expected)
+    assert loss.calculate(y_pred, labels) == pytest.approx(expected.mean())
+
+
+def test_clipping_keeps_loss_finite_at_zero_and_one():
+    y_pred = np.array([[1.0, 0.0], [0.0, 1.0]])
+    losses = CategoricalCrossentropy().forward(y_pred, np.array([1, 1]))
+    assert losses[0] == pytest.approx(-np.log(1e-7))
+    assert losses[1] == pytest.approx(-np.log(1 - 1e-7))
+
+
+def test_float32_predictions_stay_float32():
+    y_pred = np.array([[0.7, 0.3]], dtype=np.float32)
+    assert CategoricalCrossentropy().calculate(y_pred, np.array([0])).dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    "y_true, message",
+    [
+        (np.array([0, 1]), r"y_true has shape \(2,\) but y_pred has shape \(3, 3\)"),
+        (np.array([0, 1, 3]), r"labels from 0 to 3 but y_pred has 3 classes"),
+        (np.array([0, -1, 2]), r"labels from -1 to 2"),
+        (np.array([0.0, 1.5, 2.0]), r"non-integer values"),
+        (np.array(["a", "b", "c"]), r"dtype <U1"),
+        (np.eye(4)[:3], r"y_true has shape \(3, 4\) but y_pred has shape \(3, 3\)"),
+        (np.full((3, 3), 1 / 3), r"rows are not one-hot"),
+        (np.zeros((3, 3, 1)), r"y_true has shape \(3, 3, 1\)"),
+    ],
+)
+def test_bad_labels_are_explained(y_true, message):
+    y_pred = np.full((3, 3), 1 / 3)
+    with pytest.raises((ValueError, TypeError), match=message):
+        CategoricalCrossentropy().calculate(y_pred, y_true)
+
+
+def test_nan_predictions_are_reported_with_position():
+    y_pred = np.full((3, 3), 1 / 3)
+    y_pred[1, 2] = np.nan
+    with pytest.raises(ValueError, match=r"y_pred contains 1 NaN .* first at index \(1, 2\)"):
+        CategoricalCrossentropy().calculate(y_pred, np.array([0, 1, 2]))
+
+
+def test_raw_scores_are_rejected_as_probabilities():
+    with pytest.raises(ValueError, match="expected probabilities in \\[0, 1\\]"):
+        CategoricalCrossentropy().calculate(np.array([[2.0, -1.0]]), np.array([0]))
+
+
+def test_wrong_shapes_for_saito_forms():
+    with pytest.raises(ValueError, match="sum_squared_error: y has shape"):
+        sum_squared_error(np.ones(3), np.ones(4))
+    with pytest.raises(ValueError, match="y_pred must be a 2-D array"):
+        CategoricalCrossentropy().calculate(np.ones(3) / 3, np.array([0]))
