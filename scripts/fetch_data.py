@@ -13,11 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-try:
-    from nnlib import datasets
-except ImportError:  # run from a checkout where nnlib is not installed
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    from nnlib import datasets
+from nnlib import datasets
 
 
 def main(argv=None):
