@@ -45,21 +45,25 @@ def relative_error(a, b):
     return 0.0 if scale == 0 else float(np.linalg.norm(a - b) / scale)
 
 
-def check_layer(layer, inputs, *, rng=None, h=1e-6):
+def check_layer(layer, inputs, *, rng=None, h=1e-6, training=False):
     """Compare a layer's backward pass with numerical gradients, in float64.
 
-    The scalar checked is ``sum(forward(inputs) * g)`` for a fixed random ``g``, whose gradient
-    w.r.t. the outputs is ``g``. Returns ``{"inputs": err, "weights": err, ...}`` relative errors.
-    Shapes: inputs (n, k) float64; the layer's parameters must be float64 too.
+    The scalar checked is ``sum(forward(inputs) * g) + layer.penalty()`` for a fixed random
+    ``g``, whose gradient w.r.t. the outputs is ``g``; the penalty term (0 without
+    regularisation) is there because ``backward`` adds the penalty's gradient to the parameter
+    gradients. Returns ``{"inputs": err, "weights": err, ...}`` relative errors.
+    With ``training=True`` the forward passes run in training mode; a layer that draws random
+    numbers then (Dropout) must draw the same ones on every call, e.g. from a generator that
+    replays one seed. Shapes: inputs (n, k) float64; the layer's parameters must be float64 too.
     """
     rng = np.random.default_rng(0) if rng is None else rng
     inputs = np.array(inputs, dtype=np.float64)
-    g = rng.standard_normal(layer.forward(inputs, training=False).shape)
+    g = rng.standard_normal(layer.forward(inputs, training=training).shape)
 
     def scalar(_):
-        return np.sum(layer.forward(inputs, training=False) * g)
+        return np.sum(layer.forward(inputs, training=training) * g) + layer.penalty()
 
-    layer.forward(inputs, training=False)
+    layer.forward(inputs, training=training)
     errors = {"inputs": relative_error(layer.backward(g), numerical_gradient(scalar, inputs, h))}
     analytic = [grad.copy() for _, grad in layer.parameters()]
     for name, (value, _), grad in zip(layer.parameter_names, layer.parameters(), analytic):
@@ -70,9 +74,14 @@ def check_layer(layer, inputs, *, rng=None, h=1e-6):
 def check_loss(loss, y_pred, y_true, *, h=1e-6):
     """Compare ``loss.backward`` with the numerical gradient of ``loss.calculate``.
 
+    A loss whose ``forward`` stores ``output`` (``SoftmaxCrossentropy``: ``y_pred`` are logits,
+    ``output`` the probabilities) gets that output in ``backward``, as the book's combined loss
+    expects; the gradient is still w.r.t. ``y_pred``.
     Shapes: y_pred (n, k) float64, y_true as the loss expects. Returns the relative error.
     """
     y_pred = np.array(y_pred, dtype=np.float64)
-    analytic = loss.backward(y_pred, y_true)
+    loss.forward(y_pred, y_true)
+    stored = getattr(loss, "output", None)
+    analytic = loss.backward(y_pred if stored is None else stored, y_true)
     numeric = numerical_gradient(lambda p: loss.calculate(p, y_true), y_pred, h)
     return relative_error(analytic, numeric)

@@ -1,0 +1,140 @@
+"""A small training loop: forward, loss, backward, optimizer step, and a history of it all.
+
+One epoch is one pass over the training data, as one batch (``batch_size=None``, the book's
+spiral runs) or in mini-batches. What happens in each step is exactly what the chapters write
+out by hand::
+
+    outputs = model.forward(X_batch, training=True)
+    data_loss = loss.calculate(outputs, y_batch)
+    model.backward(loss.backward(<probabilities or outputs>, y_batch))
+    optimizer.step(model)
+
+The library never prints: ``train`` returns a history whose lists hold every number a progress
+line needs (``epoch: ..., acc: ..., loss: ...``), and the notebook prints what it wants from it.
+Introduced in chapter 5.
+"""
+import math
+import numbers
+
+import numpy as np
+
+from nnlib.batches import minibatches
+from nnlib.metrics import accuracy
+from nnlib.progress import progress
+
+__all__ = ["train", "evaluate", "loss_input"]
+
+
+def loss_input(loss, outputs):
+    """What ``loss.backward`` and the metric take for the model's ``outputs``.
+
+    The combined ``SoftmaxCrossentropy`` stores its probabilities in ``loss.output`` during
+    ``forward`` and its ``backward`` takes those, as the book's combined class does; every other
+    loss takes the model's outputs themselves. Call after ``loss.forward``/``loss.calculate``.
+    Shapes: outputs (n, k) -> (n, k). Introduced in chapter 5.
+    """
+    stored = getattr(loss, "output", None)
+    return outputs if stored is None else stored
+
+
+def evaluate(model, loss, X, y, *, metric=accuracy):
+    """Loss and metric of ``model`` on ``(X, y)`` in inference mode (dropout off).
+
+    Shapes: X (n, n_features), y as the loss expects. Returns ``(loss, metric)`` as floats; the
+    loss includes no regularisation penalty (it measures the fit only). Introduced in chapter 5.
+    """
+    outputs = model.forward(X, training=False)
+    data_loss = loss.calculate(outputs, y)
+    return float(data_loss), float(metric(loss_input(loss, outputs), y))
+
+
+def _check_whole(value, *, name, allow_none=False):
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"train: {name} must be a whole number >= 1, got {value!r}.")
+
+
+def train(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True, rng=None,
+          validation=None, metric=accuracy, desc="train"):
+    """Train ``model`` for ``epochs`` passes over ``(X, y)``; return the history.
+
+    Parameters
+    ----------
+    model : a ``Sequential`` (anything with ``forward``, ``backward``, ``penalty``,
+        ``parameters``).
+    loss : a loss object (``calculate``/``backward``).
+    optimizer : anything with ``step(model)``; its ``current_learning_rate``, if it has one, is
+        recorded.
+    epochs : number of passes over the training data.
+    batch_size : None for one batch of all samples per epoch (one step per epoch), else the
+        mini-batch size (the last batch of an epoch may be smaller).
+    shuffle, rng : mini-batches come in a fresh random order each epoch, drawn from ``rng``
+        (default: NumPy's global ``np.random``, which ``nnfs.init()`` seeds).
+    validation : optional ``(X_val, y_val)``, evaluated after every epoch in inference mode.
+    metric : ``metric(predictions, y) -> float``, default ``accuracy``.
+
+    Returns
+    -------
+    dict of lists, one entry per epoch: ``loss`` (data + regularisation), ``data_loss``,
+    ``regularization_loss``, ``accuracy`` (the metric), ``learning_rate`` (the optimizer's rate
+    at the start of the epoch, the value the book prints) and, with ``validation``,
+    ``val_loss`` and ``val_accuracy``; ``step_loss`` holds the data loss of every step. Epoch
+    values are measured during the epoch's forward passes (before each step's update) and
+    averaged over its batches, weighted by batch size.
+
+    Shapes: X (n, n_features), y (n,) labels or (n, k) targets. Introduced in chapter 5.
+    """
+    _check_whole(epochs, name="epochs")
+    _check_whole(batch_size, name="batch_size", allow_none=True)
+    if len(X) != len(y):
+        raise ValueError(
+            f"train: X has {len(X)} samples but y has {len(y)}; expected one label per sample."
+        )
+    if not hasattr(optimizer, "step"):
+        raise TypeError(
+            f"train: optimizer must have a step(model) method, got {type(optimizer).__name__}."
+        )
+    names = ["loss", "data_loss", "regularization_loss", "accuracy", "learning_rate"]
+    if validation is not None:
+        names += ["val_loss", "val_accuracy"]
+    history = {name: [] for name in names}
+    history["step_loss"] = []
+
+    for _ in progress(range(epochs), desc=desc, unit="epoch"):
+        learning_rate = getattr(optimizer, "current_learning_rate", None)
+        if batch_size is None:
+            batches = [(X, y)]
+        else:
+            batches = minibatches(X, y, batch_size, shuffle=shuffle, rng=rng)
+        sizes, measured = [], []                 # per batch: size, (data loss, penalty, metric)
+        for X_batch, y_batch in batches:
+            outputs = model.forward(X_batch, training=True)
+            data_loss = loss.calculate(outputs, y_batch)
+            penalty = model.penalty()
+            predictions = loss_input(loss, outputs)
+            score = metric(predictions, y_batch)
+            model.backward(loss.backward(predictions, y_batch))
+            optimizer.step(model)
+            sizes.append(len(X_batch))
+            measured.append((float(data_loss), float(penalty), float(score)))
+            history["step_loss"].append(float(data_loss))
+        if len(measured) == 1:
+            data_loss, penalty, score = measured[0]
+        else:
+            data_loss, penalty, score = np.average(measured, axis=0, weights=sizes).tolist()
+        if not math.isfinite(data_loss):
+            raise FloatingPointError(
+                f"train: the loss became {data_loss} in epoch {len(history['loss']) + 1}; "
+                "expected a finite number (the learning rate is probably too high)."
+            )
+        history["loss"].append(float(data_loss + penalty))
+        history["data_loss"].append(float(data_loss))
+        history["regularization_loss"].append(float(penalty))
+        history["accuracy"].append(float(score))
+        history["learning_rate"].append(learning_rate)
+        if validation is not None:
+            val_loss, val_score = evaluate(model, loss, *validation, metric=metric)
+            history["val_loss"].append(val_loss)
+            history["val_accuracy"].append(val_score)
+    return history

@@ -1,0 +1,256 @@
+"""Gradient checks of every layer, activation, loss and regulariser in nnlib (float64).
+
+Each backward pass is compared with central differences on random shapes and values; a
+deliberately wrong backward must fail the same check.
+"""
+import numpy as np
+import pytest
+
+from nnlib.activations import Linear, ReLU, Sigmoid, Softmax
+from nnlib.gradcheck import check_layer, check_loss, numerical_gradient, relative_error
+from nnlib.layers import Dense, Dropout
+from nnlib.losses import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    MeanAbsoluteError,
+    MeanSquaredError,
+    SoftmaxCrossentropy,
+)
+from nnlib.model import Sequential
+from nnlib.regularizers import penalty, penalty_gradient, regularization_loss
+
+TOLERANCE = 1e-6          # float64 central differences with h = 1e-6 land near 1e-9
+SEEDS = range(4)          # four random shapes per check
+
+
+def random_shape(seed):
+    rng = np.random.default_rng(seed)
+    return rng, int(rng.integers(1, 7)), int(rng.integers(1, 6)), int(rng.integers(1, 6))
+
+
+def assert_all_small(errors):
+    assert all(error < TOLERANCE for error in errors.values()), errors
+
+
+class ReplayedDraws:
+    """A random source that returns the same draws on every call: a fixed dropout mask."""
+
+    def __init__(self, seed):
+        self.seed = seed
+
+    def binomial(self, n, p, size):
+        return np.random.default_rng(self.seed).binomial(n, p, size=size)
+
+
+# ---- layers and activations ------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_dense(seed):
+    rng, n, n_in, n_out = random_shape(seed)
+    layer = Dense(n_in, n_out, rng=rng)
+    layer.biases[...] = rng.standard_normal(layer.biases.shape)     # nonzero biases as well
+    errors = check_layer(layer, rng.standard_normal((n, n_in)))
+    assert set(errors) == {"inputs", "weights", "biases"}
+    assert_all_small(errors)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("coefficients", [
+    {"weight_l1": 0.3}, {"weight_l2": 0.2}, {"bias_l1": 0.4}, {"bias_l2": 0.5},
+    {"weight_l1": 0.1, "weight_l2": 0.2, "bias_l1": 0.3, "bias_l2": 0.4},
+])
+def test_dense_with_regularisation(seed, coefficients):
+    rng, n, n_in, n_out = random_shape(seed)
+    layer = Dense(n_in, n_out, rng=rng, **coefficients)
+    layer.weights[...] = rng.standard_normal(layer.weights.shape)   # away from L1's kink at 0
+    layer.biases[...] = rng.standard_normal(layer.biases.shape)
+    assert layer.penalty() > 0
+    assert_all_small(check_layer(layer, rng.standard_normal((n, n_in))))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("make", [ReLU, Sigmoid, Softmax, Linear], ids=lambda c: c.__name__)
+def test_activation(seed, make):
+    rng, n, k, _ = random_shape(seed)
+    k = max(k, 2) if make is Softmax else k
+    inputs = 2 * rng.standard_normal((n, k))
+    inputs[np.abs(inputs) < 1e-3] = 0.5          # ReLU has no derivative at 0: stay clear of it
+    errors = check_layer(make(), inputs)
+    assert set(errors) == {"inputs"}
+    assert_all_small(errors)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_dropout_in_training_with_a_fixed_mask(seed):
+    rng, n, k, _ = random_shape(seed)
+    layer = Dropout(0.4, rng=ReplayedDraws(seed))
+    inputs = rng.standard_normal((n, k))
+    assert_all_small(check_layer(layer, inputs, training=True))
+    # the mask really is in use: scaled by 1 / (1 - rate) where kept, 0 where dropped
+    assert set(np.unique(layer.mask)) <= {0.0, 1 / 0.6}
+
+
+def test_dropout_is_off_at_inference_and_inverted_in_training():
+    inputs = np.arange(1.0, 13.0).reshape(3, 4)
+    layer = Dropout(0.5, rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(layer.forward(inputs), inputs)
+    np.testing.assert_array_equal(layer.backward(np.ones((3, 4))), np.ones((3, 4)))
+    out = layer.forward(inputs, training=True)
+    kept = layer.mask != 0
+    np.testing.assert_array_equal(out[kept], 2 * inputs[kept])
+    np.testing.assert_array_equal(out[~kept], 0)
+    np.testing.assert_array_equal(layer.backward(np.ones((3, 4))), layer.mask)
+    # inverted dropout keeps the mean: over many draws the output averages the input
+    big = np.ones((2000, 50))
+    assert abs(Dropout(0.3, rng=np.random.default_rng(1)).forward(big, training=True).mean() - 1) < 0.01
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_whole_model(seed):
+    rng, n, n_in, hidden = random_shape(seed)
+    model = Sequential([Dense(n_in, hidden + 2, rng=rng, weight_l2=0.01), Sigmoid(),
+                        Dense(hidden + 2, 3, rng=rng, bias_l1=0.01)])
+    for value, _ in model.parameters():
+        value[...] = rng.standard_normal(value.shape)
+    X, y = rng.standard_normal((n, n_in)), rng.integers(0, 3, n)
+    loss = SoftmaxCrossentropy()
+
+    def total_loss(_):
+        return loss.calculate(model.forward(X), y) + regularization_loss(model.layers)
+
+    total_loss(None)
+    model.backward(loss.backward(loss.output, y))
+    analytic = [grad.copy() for _, grad in model.parameters()]
+    for (value, _), grad in zip(model.parameters(), analytic):
+        assert relative_error(grad, numerical_gradient(total_loss, value, 1e-6)) < TOLERANCE
+
+
+# ---- losses ----------------------------------------------------------------------------------
+
+def _probabilities(rng, n, k):
+    scores = rng.standard_normal((n, k))
+    exp = np.exp(scores)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_categorical_crossentropy(seed):
+    rng, n, k, _ = random_shape(seed)
+    k = max(k, 2)
+    y_pred, labels = _probabilities(rng, n, k), rng.integers(0, k, n)
+    assert check_loss(CategoricalCrossentropy(), y_pred, labels) < TOLERANCE
+    assert check_loss(CategoricalCrossentropy(), y_pred, np.eye(k)[labels]) < TOLERANCE
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_softmax_crossentropy_gradient_is_wrt_the_logits(seed):
+    rng, n, k, _ = random_shape(seed)
+    k = max(k, 2)
+    logits, labels = 3 * rng.standard_normal((n, k)), rng.integers(0, k, n)
+    assert check_loss(SoftmaxCrossentropy(), logits, labels) < TOLERANCE
+    assert check_loss(SoftmaxCrossentropy(), logits, np.eye(k)[labels]) < TOLERANCE
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_softmax_crossentropy_equals_softmax_then_crossentropy(seed):
+    rng, n, k, _ = random_shape(seed)
+    k = max(k, 2)
+    logits, labels = rng.standard_normal((n, k)), rng.integers(0, k, n)
+    combined = SoftmaxCrossentropy()
+    combined.forward(logits, labels)
+    softmax, loss = Softmax(), CategoricalCrossentropy()
+    chained = softmax.backward(loss.backward(softmax.forward(logits), labels))
+    np.testing.assert_allclose(combined.backward(combined.output, labels), chained, atol=1e-15)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_binary_crossentropy(seed):
+    rng, n, k, _ = random_shape(seed)
+    y_pred = 1 / (1 + np.exp(-rng.standard_normal((n, k))))
+    assert check_loss(BinaryCrossentropy(), y_pred, rng.integers(0, 2, (n, k))) < TOLERANCE
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("make", [MeanSquaredError, MeanAbsoluteError], ids=lambda c: c.__name__)
+def test_regression_losses(seed, make):
+    rng, n, k, _ = random_shape(seed)
+    assert check_loss(make(), rng.standard_normal((n, k)), rng.standard_normal((n, k))) < TOLERANCE
+
+
+# ---- regularisers ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("l1, l2", [(0.3, 0.0), (0.0, 0.7), (0.2, 0.05)])
+def test_penalty_gradient(seed, l1, l2):
+    rng, a, b, _ = random_shape(seed)
+    values = rng.standard_normal((a, b))
+    numeric = numerical_gradient(lambda v: penalty(v, l1, l2), values, 1e-6)
+    assert relative_error(penalty_gradient(values, l1, l2), numeric) < TOLERANCE
+
+
+def test_penalty_values_by_hand():
+    values = np.array([[1.0, -2.0], [0.0, 3.0]])
+    assert penalty(values, l1=0.5) == 0.5 * 6
+    assert penalty(values, l2=0.1) == pytest.approx(0.1 * 14)
+    np.testing.assert_allclose(penalty_gradient(values, l1=0.5, l2=0.1),
+                               [[0.5 + 0.2, -0.5 - 0.4], [0.5, 0.5 + 0.6]])
+    layers = [Dense(2, 2, weight_l2=0.1), ReLU(), Dense(2, 2, bias_l1=1.0)]
+    layers[0].weights[...] = values
+    layers[2].biases[...] = [[1.0, -1.0]]
+    assert regularization_loss(layers) == pytest.approx(0.1 * 14 + 2.0)
+
+
+# ---- the check catches a wrong backward ------------------------------------------------------
+
+class TransposedWeightGradient(Dense):
+    """A Dense layer with a classic bug: dweights from ``doutputs.T @ inputs`` (the transpose),
+    reshaped to fit the weights so that nothing fails loudly."""
+
+    def backward(self, doutputs):
+        dinputs = super().backward(doutputs)
+        self.dweights = np.dot(doutputs.T, self.inputs).reshape(self.weights.shape)
+        return dinputs
+
+
+class HalvedWeightGradient(Dense):
+    """A Dense layer that forgets a factor: dweights scaled by 1/2."""
+
+    def backward(self, doutputs):
+        dinputs = super().backward(doutputs)
+        self.dweights = self.dweights / 2
+        return dinputs
+
+
+class ReLUWithoutMask(ReLU):
+    """A ReLU whose backward forgets to zero the gradient where the input was negative."""
+
+    def backward(self, doutputs):
+        return doutputs.copy()
+
+
+@pytest.mark.parametrize("make", [TransposedWeightGradient, HalvedWeightGradient],
+                         ids=lambda c: c.__name__)
+def test_a_wrong_weight_gradient_is_caught(make):
+    rng = np.random.default_rng(5)
+    layer = make(3, 4, rng=rng)
+    errors = check_layer(layer, rng.standard_normal((6, 3)))
+    assert errors["inputs"] < TOLERANCE and errors["biases"] < TOLERANCE
+    assert errors["weights"] > 0.1
+
+
+def test_a_wrong_activation_backward_is_caught():
+    rng = np.random.default_rng(6)
+    assert check_layer(ReLUWithoutMask(), rng.standard_normal((5, 4)))["inputs"] > 0.1
+
+
+def test_check_layer_restores_the_parameters():
+    rng = np.random.default_rng(7)
+    layer = Dense(3, 2, rng=rng)
+    before = layer.weights.copy()
+    check_layer(layer, rng.standard_normal((4, 3)))
+    np.testing.assert_array_equal(layer.weights, before)
+
+
+def test_numerical_gradient_refuses_float32():
+    with pytest.raises(TypeError, match="expected float64"):
+        numerical_gradient(np.sum, np.zeros(3, dtype=np.float32))

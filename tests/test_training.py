@@ -1,0 +1,138 @@
+"""The train loop does what the chapters write out by hand, and records it."""
+import numpy as np
+import pytest
+
+from nnlib.activations import Linear, ReLU
+from nnlib.layers import Dense, Dropout
+from nnlib.losses import MeanSquaredError, SoftmaxCrossentropy
+from nnlib.metrics import regression_accuracy
+from nnlib.model import Sequential
+from nnlib.optimizers import SGD, Adam
+from nnlib.training import evaluate, loss_input, train
+
+
+def blobs(seed=0, n=60):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, 3, n)
+    centres = np.array([[0.0, 2.0], [2.0, -1.0], [-2.0, -1.0]])
+    return centres[y] + 0.5 * rng.standard_normal((n, 2)), y
+
+
+def make_model(seed=1, dropout=0.0, **regularisation):
+    rng = np.random.default_rng(seed)
+    layers = [Dense(2, 8, rng=rng, **regularisation), ReLU()]
+    if dropout:
+        layers.append(Dropout(dropout, rng=rng))
+    return Sequential(layers + [Dense(8, 3, rng=rng)])
+
+
+def test_full_batch_equals_the_loop_written_by_hand():
+    X, y = blobs()
+    model, twin = make_model(), make_model()
+    history = train(model, SoftmaxCrossentropy(), Adam(0.05, decay=1e-3), X, y, epochs=30)
+
+    loss, optimizer = SoftmaxCrossentropy(), Adam(0.05, decay=1e-3)
+    losses, accuracies, rates = [], [], []
+    for _ in range(30):
+        outputs = twin.forward(X, training=True)
+        losses.append(loss.calculate(outputs, y))
+        accuracies.append(np.mean(np.argmax(loss.output, axis=1) == y))
+        rates.append(optimizer.current_learning_rate)
+        twin.backward(loss.backward(loss.output, y))
+        optimizer.step(twin)
+
+    assert history["data_loss"] == losses               # exactly, not approximately
+    assert history["loss"] == losses                    # no regularisation here
+    assert history["accuracy"] == accuracies
+    assert history["learning_rate"] == rates
+    assert history["step_loss"] == losses
+    for (a, _), (b, _) in zip(model.parameters(), twin.parameters()):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_learning_happens_and_lists_have_one_entry_per_epoch():
+    X, y = blobs()
+    history = train(make_model(), SoftmaxCrossentropy(), SGD(0.5), X, y, epochs=40,
+                    batch_size=16, rng=np.random.default_rng(2), validation=blobs(seed=9))
+    for name in ("loss", "data_loss", "regularization_loss", "accuracy", "learning_rate",
+                 "val_loss", "val_accuracy"):
+        assert len(history[name]) == 40, name
+    assert len(history["step_loss"]) == 40 * 4          # 60 samples in batches of 16
+    assert history["loss"][-1] < 0.5 * history["loss"][0]
+    assert history["accuracy"][-1] > 0.9 and history["val_accuracy"][-1] > 0.9
+
+
+def test_minibatch_epoch_values_are_size_weighted_means():
+    X, y = blobs(n=10)
+    history = train(make_model(), SoftmaxCrossentropy(), SGD(0.0), X, y, epochs=1,
+                    batch_size=4, shuffle=False)
+    # learning rate 0: nothing changes, so the weighted mean of the batches is the full loss
+    whole, _ = evaluate(make_model(), SoftmaxCrossentropy(), X, y)
+    assert history["data_loss"][0] == pytest.approx(whole, rel=1e-12)
+    assert len(history["step_loss"]) == 3
+
+
+def test_regularisation_is_in_the_loss_and_recorded_apart():
+    X, y = blobs()
+    history = train(make_model(weight_l2=1e-2), SoftmaxCrossentropy(), SGD(0.5), X, y, epochs=5)
+    for total, data, penalty in zip(history["loss"], history["data_loss"],
+                                    history["regularization_loss"]):
+        assert penalty > 0 and total == pytest.approx(data + penalty)
+
+
+def test_dropout_is_on_in_training_and_off_in_evaluate():
+    X, y = blobs()
+    model = make_model(dropout=0.5)
+    train(model, SoftmaxCrossentropy(), SGD(0.1), X, y, epochs=2)
+    first = evaluate(model, SoftmaxCrossentropy(), X, y)
+    assert evaluate(model, SoftmaxCrossentropy(), X, y) == first      # deterministic
+    assert np.all(model.layers[2].mask == 1)
+
+
+def test_regression_with_another_metric():
+    rng = np.random.default_rng(3)
+    X = rng.uniform(0, 1, (50, 1))
+    y = 3 * X - 1
+    model = Sequential([Dense(1, 1, rng=rng), Linear()])
+    history = train(model, MeanSquaredError(), Adam(0.1), X, y, epochs=300,
+                    metric=lambda p, t: regression_accuracy(p, t, precision=0.01))
+    assert history["loss"][-1] < 1e-3
+    assert history["accuracy"][-1] > 0.9
+
+
+def test_loss_input():
+    loss = SoftmaxCrossentropy()
+    logits = np.array([[1.0, 2.0, 3.0]])
+    loss.forward(logits, np.array([2]))
+    assert loss_input(loss, logits) is loss.output
+    outputs = np.zeros((1, 1))
+    assert loss_input(MeanSquaredError(), outputs) is outputs
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"epochs": 0}, "epochs must be a whole number >= 1"),
+    ({"epochs": 2.5}, "epochs must be a whole number >= 1"),
+    ({"epochs": 1, "batch_size": 0}, "batch_size must be a whole number >= 1"),
+])
+def test_bad_options(options, message):
+    X, y = blobs()
+    with pytest.raises(ValueError, match=message):
+        train(make_model(), SoftmaxCrossentropy(), SGD(0.1), X, y, **options)
+
+
+def test_mismatched_data_and_missing_optimizer():
+    X, y = blobs()
+    with pytest.raises(ValueError, match="X has 60 samples but y has 59"):
+        train(make_model(), SoftmaxCrossentropy(), SGD(0.1), X, y[:-1], epochs=1)
+    with pytest.raises(TypeError, match=r"optimizer must have a step\(model\) method"):
+        train(make_model(), SoftmaxCrossentropy(), 0.1, X, y, epochs=1)
+
+
+def test_a_diverging_run_stops_with_a_clear_error():
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((20, 1))
+    model = Sequential([Dense(1, 1, rng=rng), Linear()])
+    with pytest.raises((FloatingPointError, ValueError), match="learning rate"):
+        with np.errstate(over="ignore", invalid="ignore"):
+            train(model, MeanSquaredError(), SGD(1e6), X, 5 * X, epochs=50,
+                      metric=regression_accuracy)
