@@ -5,6 +5,7 @@
 #   make run       re-execute every notebook in place, in chapter order (refreshes stored outputs)
 #   make data      download the full MNIST files into data/ (checked by SHA-256)
 #   make clean     remove caches and build leftovers (keeps .venv and data)
+#   make test-browser  the widgets tested in headless Chromium (JupyterLab and Notebook 7)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -16,7 +17,7 @@ PY     := $(BIN)/python
 QUIET_ENV := NNLIB_PROGRESS=0 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 JOBS ?= 2
 
-.PHONY: install venv-check test lab run data clean
+.PHONY: install venv-check test test-browser lab run data clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.10 is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 10) else None'
@@ -45,3 +46,12 @@ data: venv-check
 
 clean:
 	rm -rf .pytest_cache build *.egg-info nnlib/__pycache__ tests/__pycache__ notebooks/.ipynb_checkpoints
+
+# The widgets tested in a real browser (tests_browser/). Needs Chromium from the system and
+# requirements-browser.txt in .venv; installs nothing itself.
+CHROMIUM ?= /usr/bin/chromium
+
+test-browser: venv-check
+	@test -x $(CHROMIUM) || { echo "make test-browser needs Chromium at $(CHROMIUM): sudo apt-get install chromium" >&2; exit 1; }
+	@$(PY) -c 'import playwright, notebook' 2>/dev/null || { echo "make test-browser needs Playwright and Notebook 7 in $(VENV): $(PY) -m pip install -r requirements-browser.txt" >&2; exit 1; }
+	$(QUIET_ENV) CHROMIUM=$(CHROMIUM) $(PY) -m pytest tests_browser -v
