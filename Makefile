@@ -4,6 +4,7 @@
 #   make lab       open the notebooks in JupyterLab
 #   make run       re-execute every notebook in place, in chapter order (refreshes stored outputs)
 #   make data      download the full MNIST files into data/ (checked by SHA-256)
+#   make reproduce re-run the published full-scale experiments (after make data); ARGS="--quick" checks it in seconds
 #   make clean     remove caches and build leftovers (keeps .venv and data)
 #   make test-browser  the widgets tested in headless Chromium (JupyterLab and Notebook 7)
 
@@ -17,7 +18,7 @@ PY     := $(BIN)/python
 QUIET_ENV := NNLIB_PROGRESS=0 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 JOBS ?= 2
 
-.PHONY: install venv-check test test-browser lab run data clean
+.PHONY: install venv-check test test-browser lab run data reproduce clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.10 is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 10) else None'
@@ -43,6 +44,9 @@ run: venv-check
 
 data: venv-check
 	$(PY) scripts/fetch_data.py
+
+reproduce: venv-check
+	$(PY) scripts/reproduce.py $(ARGS)
 
 clean:
 	rm -rf .pytest_cache build *.egg-info nnlib/__pycache__ tests/__pycache__ notebooks/.ipynb_checkpoints

@@ -65,6 +65,7 @@ EXPORTS = {
     "plot_decision_regions": "plotting",
     "plot_contour_paths": "plotting",
     "plot_curves": "plotting",
+    "plot_image_grid": "plotting",
     "regularization_loss": "regularizers",
     "train": "training",
     "evaluate": "training",
