@@ -7,6 +7,9 @@
 #   make reproduce re-run the published full-scale experiments (after make data); ARGS="--quick" checks it in seconds
 #   make clean     remove caches and build leftovers (keeps .venv and data)
 #   make test-browser  the widgets tested in headless Chromium (JupyterLab and Notebook 7)
+#   make assignments   student versions of every chapter with nbgrader (build/course/release/)
+#   make grade SUBMISSIONS=DIR   autograde <student>/<chapter>/<chapter>.ipynb, write build/grades.csv
+#   make bench     time one training epoch, nnlib against PyTorch on the CPU (bench/RESULTS.md)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -18,7 +21,7 @@ PY     := $(BIN)/python
 QUIET_ENV := NNLIB_PROGRESS=0 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 JOBS ?= 2
 
-.PHONY: install venv-check test test-browser lab run data reproduce clean
+.PHONY: install venv-check test test-browser lab run data reproduce assignments grade grade-timing bench clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.10 is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 10) else None'
@@ -47,6 +50,21 @@ data: venv-check
 
 reproduce: venv-check
 	$(PY) scripts/reproduce.py $(ARGS)
+
+assignments: venv-check
+	$(QUIET_ENV) $(PY) teacher/course.py assignments
+
+grade: venv-check
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder-of-<student>/<chapter>/<chapter>.ipynb" >&2; exit 1; }
+	$(QUIET_ENV) $(PY) teacher/course.py grade $(SUBMISSIONS)
+
+grade-timing: venv-check
+	$(QUIET_ENV) $(PY) scripts/grade_timing.py
+
+# PyTorch only for the benchmark (requirements-bench.txt): the CPU build, installed on demand.
+bench: venv-check
+	@$(PY) -c 'import torch' 2>/dev/null || $(PY) -m pip install -r requirements-bench.txt --extra-index-url https://download.pytorch.org/whl/cpu
+	NNLIB_PROGRESS=0 $(PY) bench/bench.py
 
 clean:
 	rm -rf .pytest_cache build *.egg-info nnlib/__pycache__ tests/__pycache__ notebooks/.ipynb_checkpoints

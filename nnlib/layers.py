@@ -5,7 +5,8 @@ The contract (chapter 2 for ``forward``, chapter 5 for ``backward``):
 - ``forward(inputs, *, training=False)`` returns the outputs and remembers what ``backward``
   needs; the outputs are also kept in ``self.output`` (the book's habit).
 - ``backward(doutputs)`` takes the gradient of the loss w.r.t. the outputs and returns the
-  gradient w.r.t. the inputs. Parameter gradients are stored next to their parameters
+  gradient w.r.t. the inputs (None from a ``Dense`` built with ``input_gradient=False``, for
+  a model's first layer). Parameter gradients are stored next to their parameters
   (``weights`` / ``dweights``), assigned, never accumulated; ``doutputs`` is never changed.
 - ``parameters()`` lists ``(value, gradient)`` pairs, in a fixed order, for the optimizers,
   with ``parameter_names`` naming them; ``penalty()`` is the layer's regularisation loss.
@@ -43,13 +44,16 @@ class Dense(Layer):
     Shapes: inputs (n, n_inputs) -> outputs (n, n_neurons); weights (n_inputs, n_neurons),
     biases (1, n_neurons). ``init`` draws the weights (default ``0.01 * randn``, the book's);
     biases start at zero. Optional L1/L2 coefficients add a penalty (chapter 5).
+    ``input_gradient=False`` is for a model's first layer: its inputs are the data, whose
+    gradient training never uses, so ``backward`` skips that matrix product (a third of the
+    layer's work, as autograd frameworks skip it for data) and returns None.
     Introduced in chapter 2.
     """
 
     parameter_names = ("weights", "biases")
 
     def __init__(self, n_inputs, n_neurons, *, init=small_normal, rng=None,
-                 weight_l1=0.0, weight_l2=0.0, bias_l1=0.0, bias_l2=0.0):
+                 weight_l1=0.0, weight_l2=0.0, bias_l1=0.0, bias_l2=0.0, input_gradient=True):
         for name, value in (("n_inputs", n_inputs), ("n_neurons", n_neurons)):
             if int(value) != value or value < 1:
                 raise ValueError(f"Dense: {name} must be a positive whole number, got {value!r}.")
@@ -63,6 +67,7 @@ class Dense(Layer):
             self.biases = self.biases.astype(self.weights.dtype)
         self.weight_l1, self.weight_l2 = weight_l1, weight_l2
         self.bias_l1, self.bias_l2 = bias_l1, bias_l2
+        self.input_gradient = bool(input_gradient)
         self.inputs = self.output = None
         self.dweights = self.dbiases = None
 
@@ -90,6 +95,8 @@ class Dense(Layer):
             self.dweights += penalty_gradient(self.weights, self.weight_l1, self.weight_l2)
         if self.bias_l1 or self.bias_l2:
             self.dbiases += penalty_gradient(self.biases, self.bias_l1, self.bias_l2)
+        if not self.input_gradient:
+            return None
         return np.dot(doutputs, self.weights.T)                        # (n, n_inputs)
 
     def parameters(self):
