@@ -64,7 +64,7 @@ grade-timing: venv-check
 # PyTorch only for the benchmark (requirements-bench.txt): the CPU build, installed on demand.
 bench: venv-check
 	@$(PY) -c 'import torch' 2>/dev/null || $(PY) -m pip install -r requirements-bench.txt --extra-index-url https://download.pytorch.org/whl/cpu
-	NNLIB_PROGRESS=0 $(PY) bench/bench.py
+	NNLIB_PROGRESS=0 $(PY) bench/bench.py $(ARGS)
 
 clean:
 	rm -rf .pytest_cache build *.egg-info nnlib/__pycache__ tests/__pycache__ notebooks/.ipynb_checkpoints

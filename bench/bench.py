@@ -2,7 +2,7 @@
 
 Usage (from the repository root; ``make bench`` runs the first line)::
 
-    python bench/bench.py                      # 1 and 2 threads, 3 rounds: about 3-4 minutes
+    python bench/bench.py                      # 1 and 2 threads, 3 rounds: 5-7 minutes
     python bench/bench.py --threads 1 --rounds 1 --epochs 1    # a quick look
 
 What is compared (the same in both frameworks): layer sizes, activations, softmax + categorical
