@@ -17,6 +17,16 @@ def _axes(ax):
     return ax
 
 
+def _label(ax, *, title, xlabel, ylabel, legend):
+    """Give ``ax`` its title and axis labels, and a legend when ``legend`` is true; return it."""
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if legend:
+        ax.legend(loc="best", fontsize="small")
+    return ax
+
+
 def _predicted_classes(model_or_predict, points):
     """Class index per point from a model (``forward``) or a function of the points.
 
@@ -79,11 +89,7 @@ def plot_decision_regions(model_or_predict, X, y, *, ax=None, title="Decision re
         if members.any():
             ax.scatter(X[members, 0], X[members, 1], s=12, color=colours[k],
                        edgecolors="black", linewidths=0.3, label=f"class {k}")
-    ax.legend(loc="best", fontsize="small")
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    return ax
+    return _label(ax, title=title, xlabel=xlabel, ylabel=ylabel, legend=True)
 
 
 def _surface(f, grid0, grid1):
@@ -128,12 +134,7 @@ def plot_contour_paths(f, paths, *, xlim, ylim, ax=None, title="Paths over the l
         ax.plot(*path[-1], marker="x", markersize=9, color=line.get_color())
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if len(paths) > 1:
-        ax.legend(loc="best", fontsize="small")
-    return ax
+    return _label(ax, title=title, xlabel=xlabel, ylabel=ylabel, legend=len(paths) > 1)
 
 
 def plot_curves(curves, *, xlabel, ylabel, title, logx=False, logy=False, ax=None):
@@ -161,12 +162,7 @@ def plot_curves(curves, *, xlabel, ylabel, title, logx=False, logy=False, ax=Non
         ax.set_xscale("log")
     if logy:
         ax.set_yscale("log")
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if len(curves) > 1:
-        ax.legend(loc="best", fontsize="small")
-    return ax
+    return _label(ax, title=title, xlabel=xlabel, ylabel=ylabel, legend=len(curves) > 1)
 
 
 def plot_image_grid(images, *, title, titles=None, ncols=5, cmap="Greys", cell_size=1.5):

@@ -5,24 +5,18 @@ The committed notebooks are the teacher's versions: solution regions, hidden tes
 written answers are in them (and run under nbval). nbgrader's generate_assignment must strip
 all of that; here every line of it is looked for in the student versions.
 """
-import importlib.util
 from pathlib import Path
 
 import nbformat
 import pytest
+
+from teacher_modules import load_teacher_module
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 CODE_STUB = ("# YOUR CODE HERE", "raise NotImplementedError()")
 TEXT_STUB = "YOUR ANSWER HERE"
-
-
-def load_teacher_module(name):
-    spec = importlib.util.spec_from_file_location(f"teacher_{name}", ROOT / "teacher" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def nbgrader_meta(cell):

@@ -9,23 +9,17 @@ generate the student version, hand in three submissions, autograde them, read th
 Chapter 2 is the quickest chapter to re-run (grading executes the whole notebook, about 10 s).
 """
 import csv
-import importlib.util
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from teacher_modules import load_teacher_module
+
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTER = "02-random-search"
 RIGHT = "return exp_values / np.sum(exp_values, axis=1, keepdims=True)"
 WRONG = "return exp_values / np.sum(exp_values)"
-
-
-def load_teacher_module(name):
-    spec = importlib.util.spec_from_file_location(f"teacher_{name}", ROOT / "teacher" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")
