@@ -1,14 +1,16 @@
 """Execute notebooks in place, each in a fresh kernel, and store clean, reproducible JSON.
 
 Used by ``make run``: ``python scripts/run_notebooks.py notebooks/*.ipynb``. Outputs are kept;
-volatile metadata (execution timestamps, widget state) is stripped so that a re-run changes
-the file only where a result changed. Notebooks run in the order given (chapter order).
+volatile metadata (execution timestamps, widget state) is stripped, the random ids of widget
+views are replaced by ids derived from the cell, and printed text that arrived in several
+pieces is joined, so that a re-run changes the file only where a result changed. Notebooks run in the order given (chapter order).
 Run with NNLIB_PROGRESS=0 (the Makefile does), so no progress bar lands in a stored output.
 """
 import argparse
 import os
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import nbformat
@@ -17,15 +19,42 @@ from nbclient.exceptions import CellExecutionError
 
 VOLATILE_CELL_METADATA = ("execution", "collapsed", "scrolled")
 VOLATILE_NOTEBOOK_METADATA = ("widgets",)
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def join_streams(outputs):
+    """``outputs`` with each run of consecutive stdout (or stderr) outputs joined into one."""
+    joined = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (output.output_type == "stream" and previous is not None
+                and previous.output_type == "stream" and previous.name == output.name):
+            previous.text += output.text
+        else:
+            joined.append(output)
+    return joined
 
 
 def clean(notebook):
-    """Drop metadata that changes on every run; keep outputs and tags."""
+    """Drop metadata that changes on every run, give widget views stable ids and join split
+    streams; keep outputs and tags.
+
+    A widget view's ``model_id`` is random on every run and, with the widget state not stored,
+    points at nothing; a stable id (from the cell's id) keeps re-runs from rewriting it. How a
+    cell's printed text is cut into stream outputs depends on when the kernel flushed it, so
+    consecutive outputs of the same stream are joined into one (nbval compares them joined).
+    """
     for key in VOLATILE_NOTEBOOK_METADATA:
         notebook.metadata.pop(key, None)
     for cell in notebook.cells:
         for key in VOLATILE_CELL_METADATA:
             cell.metadata.pop(key, None)
+        if "outputs" in cell:
+            cell.outputs = join_streams(cell.outputs)
+        views = [output["data"][WIDGET_VIEW] for output in cell.get("outputs", [])
+                 if WIDGET_VIEW in output.get("data", {})]
+        for number, view in enumerate(views):
+            view["model_id"] = uuid.uuid5(uuid.NAMESPACE_URL, f"{cell.id}/{number}").hex
     return notebook
 
 
