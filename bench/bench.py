@@ -234,15 +234,21 @@ def gemm_rates(framework, config, repeats=5, calls=40):
         if index == 0:
             del products["dinputs"]
         for name, product in products.items():
-            best = float("inf")
-            for _ in range(repeats):
-                start = time.perf_counter()
-                for _ in range(calls):
-                    product()
-                best = min(best, (time.perf_counter() - start) / calls)
             results.append({"layer": index, "product": name, "shape": [n, n_in, n_out],
-                            "flops": 2 * n * n_in * n_out, "seconds": best})
+                            "flops": 2 * n * n_in * n_out,
+                            "seconds": best_seconds_per_call(product, repeats, calls)})
     return results
+
+
+def best_seconds_per_call(function, repeats, calls):
+    """Seconds per call of ``function()``: the best of ``repeats`` loops of ``calls`` calls."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(calls):
+            function()
+        best = min(best, (time.perf_counter() - start) / calls)
+    return best
 
 
 def memory_kib(field):

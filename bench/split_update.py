@@ -13,11 +13,11 @@ pass the lock back and forth fourteen times a step; the table shows from what si
 The shapes are the first layers of the benchmark's models (784 x 100, 784 x 128) and two
 larger ones.
 """
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from bench import best_seconds_per_call    # bench/bench.py, next to this script
 from nnlib.optimizers import Adam
 
 SHAPES = [(784, 100), (784, 128), (784, 1024), (4096, 1024)]
@@ -33,18 +33,11 @@ class Block:
         return [(self.value, self.gradient)]
 
 
-def seconds_per_step(step, repeats=5):
-    """The best of ``repeats`` timings of a loop of steps, per step (after a warm-up)."""
+def seconds_per_step(step):
+    """Seconds per call of ``step()`` after a warm-up: the best of 5 loops of 50 calls."""
     for _ in range(3):
         step()
-    calls = 50
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(calls):
-            step()
-        best = min(best, (time.perf_counter() - start) / calls)
-    return best
+    return best_seconds_per_call(step, repeats=5, calls=50)
 
 
 def main(shapes=SHAPES):

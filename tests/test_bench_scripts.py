@@ -1,6 +1,9 @@
 """The benchmark's probe of threaded updates runs and keeps the numbers of one thread."""
+import sys
+
 from teacher_modules import ROOT, load_script
 
+sys.path.insert(0, str(ROOT / "bench"))          # as when the script runs: bench.py beside it
 split_update = load_script(ROOT / "bench" / "split_update.py", "split_update")
 
 
