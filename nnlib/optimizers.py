@@ -91,8 +91,12 @@ class Optimizer:
         self._states = {}   # id(value) -> (value, state dict); value kept so its id stays unique
         self._work = {}     # (name, shape, dtype) -> array reused by every update of that shape
 
+    #: Attributes that ``repr`` shows; a subclass adds its own hyper-parameters.
+    hyperparameters = ("learning_rate", "decay")
+
     def __repr__(self):
-        return f"{type(self).__name__}(learning_rate={self.learning_rate!r}, decay={self.decay!r})"
+        settings = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.hyperparameters)
+        return f"{type(self).__name__}({settings})"
 
     def step(self, layers_or_model):
         """Update every parameter of ``layers_or_model`` in place, then count the iteration.
@@ -167,16 +171,14 @@ class SGD(Optimizer):
     parameter. Shapes: each gradient has its parameter's shape. Introduced in chapter 6.
     """
 
+    hyperparameters = Optimizer.hyperparameters + ("momentum", "nesterov")
+
     def __init__(self, learning_rate=1.0, *, decay=0.0, momentum=0.0, nesterov=False):
         super().__init__(learning_rate, decay=decay)
         self.momentum = _check_number(momentum, who="SGD", name="momentum", high=1.0)
         if nesterov and not self.momentum:
             raise ValueError("SGD: nesterov=True needs a momentum > 0, got momentum=0.")
         self.nesterov = bool(nesterov)
-
-    def __repr__(self):
-        return (f"SGD(learning_rate={self.learning_rate!r}, decay={self.decay!r}, "
-                f"momentum={self.momentum!r}, nesterov={self.nesterov!r})")
 
     def _update(self, value, gradient, state):
         lr = self.current_learning_rate
@@ -207,6 +209,8 @@ class AdaGrad(Optimizer):
     Shapes: each gradient has its parameter's shape. Introduced in chapter 6.
     """
 
+    hyperparameters = Optimizer.hyperparameters + ("epsilon",)
+
     def __init__(self, learning_rate=1.0, *, decay=0.0, epsilon=1e-7):
         super().__init__(learning_rate, decay=decay)
         self.epsilon = _check_number(epsilon, who="AdaGrad", name="epsilon", low_open=True)
@@ -235,14 +239,12 @@ class RMSprop(Optimizer):
     Shapes: each gradient has its parameter's shape. Introduced in chapter 6.
     """
 
+    hyperparameters = Optimizer.hyperparameters + ("rho", "epsilon")
+
     def __init__(self, learning_rate=0.001, *, decay=0.0, rho=0.9, epsilon=1e-7):
         super().__init__(learning_rate, decay=decay)
         self.rho = _check_number(rho, who="RMSprop", name="rho", high=1.0)
         self.epsilon = _check_number(epsilon, who="RMSprop", name="epsilon", low_open=True)
-
-    def __repr__(self):
-        return (f"RMSprop(learning_rate={self.learning_rate!r}, decay={self.decay!r}, "
-                f"rho={self.rho!r})")
 
     def _update(self, value, gradient, state):
         cache = self.state_array(state, "cache", value, np.result_type(value, gradient))
@@ -264,16 +266,14 @@ class Adam(Optimizer):
     Shapes: each gradient has its parameter's shape. Introduced in chapter 6.
     """
 
+    hyperparameters = Optimizer.hyperparameters + ("beta_1", "beta_2", "epsilon")
+
     def __init__(self, learning_rate=0.001, *, decay=0.0, beta_1=0.9, beta_2=0.999,
                  epsilon=1e-7):
         super().__init__(learning_rate, decay=decay)
         self.beta_1 = _check_number(beta_1, who="Adam", name="beta_1", high=1.0)
         self.beta_2 = _check_number(beta_2, who="Adam", name="beta_2", high=1.0)
         self.epsilon = _check_number(epsilon, who="Adam", name="epsilon", low_open=True)
-
-    def __repr__(self):
-        return (f"Adam(learning_rate={self.learning_rate!r}, decay={self.decay!r}, "
-                f"beta_1={self.beta_1!r}, beta_2={self.beta_2!r})")
 
     def _update(self, value, gradient, state):
         dtype = np.result_type(value, gradient)     # the moments' dtype in the book's expressions

@@ -294,3 +294,16 @@ def test_a_failed_check_changes_nothing():
         optimizer.step([first, second])
     np.testing.assert_array_equal(first.value, START)
     assert optimizer.iterations == 0
+
+
+@pytest.mark.parametrize("optimizer, expected", [
+    (SGD(0.5, momentum=0.9, nesterov=True),
+     "SGD(learning_rate=0.5, decay=0.0, momentum=0.9, nesterov=True)"),
+    (AdaGrad(1.0, epsilon=1e-6), "AdaGrad(learning_rate=1.0, decay=0.0, epsilon=1e-06)"),
+    (RMSprop(0.02, decay=1e-5, rho=0.999),
+     "RMSprop(learning_rate=0.02, decay=1e-05, rho=0.999, epsilon=1e-07)"),
+    (Adam(0.05, decay=5e-7),
+     "Adam(learning_rate=0.05, decay=5e-07, beta_1=0.9, beta_2=0.999, epsilon=1e-07)"),
+])
+def test_repr_shows_every_hyper_parameter(optimizer, expected):
+    assert repr(optimizer) == expected
