@@ -69,7 +69,6 @@ EXPORTS = {
     "regularization_loss": "regularizers",
     "train": "training",
     "evaluate": "training",
-    "loss_input": "training",
     "Optimizer": "optimizers",
     "SGD": "optimizers",
     "AdaGrad": "optimizers",

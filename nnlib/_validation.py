@@ -97,10 +97,16 @@ def class_indices(y_true, y_pred, *, who):
     raise ValueError(f"{who}: y_true has shape {y_true.shape}; {expected}.")
 
 
-def check_probabilities(y_pred, *, who):
-    """Raise unless ``y_pred`` is a finite 2-D array of values in [0, 1].
+#: How far a row of probabilities may sum from 1: room for float32 rounding and for the small
+#: nudges of a numerical gradient check, far below any real mistake (rows summing to 1.5, 0.03).
+ROW_SUM_TOLERANCE = 1e-3
 
-    Shapes: y_pred (n, n_classes).
+
+def check_probabilities(y_pred, *, who, rows_sum_to_one=False):
+    """Raise unless ``y_pred`` is a finite 2-D array of values in [0, 1]; return it as floats.
+
+    With ``rows_sum_to_one`` each row must also sum to 1 (within ``ROW_SUM_TOLERANCE``), as a
+    softmax output does. Shapes: y_pred (n, n_classes).
     """
     y_pred = as_float_array(y_pred, who=who, name="y_pred", ndim=2)
     if y_pred.size and (y_pred.min() < 0 or y_pred.max() > 1):
@@ -108,6 +114,15 @@ def check_probabilities(y_pred, *, who):
             f"{who}: y_pred holds values from {y_pred.min():.4g} to {y_pred.max():.4g}; "
             "expected probabilities in [0, 1] (did you pass raw scores instead of softmax outputs?)."
         )
+    if rows_sum_to_one and y_pred.size:
+        sums = y_pred.sum(axis=1)                                  # (n,)
+        bad = np.flatnonzero(np.abs(sums - 1) > ROW_SUM_TOLERANCE)
+        if bad.size:
+            raise ValueError(
+                f"{who}: y_pred has {bad.size} row(s) that do not sum to 1, the first is row "
+                f"{bad[0]} with sum {sums[bad[0]]:.4g}; expected each row to be a probability "
+                "distribution over the classes (a softmax output)."
+            )
     return y_pred
 
 

@@ -74,14 +74,12 @@ def check_layer(layer, inputs, *, rng=None, h=1e-6, training=False):
 def check_loss(loss, y_pred, y_true, *, h=1e-6):
     """Compare ``loss.backward`` with the numerical gradient of ``loss.calculate``.
 
-    A loss whose ``forward`` stores ``output`` (``SoftmaxCrossentropy``: ``y_pred`` are logits,
-    ``output`` the probabilities) gets that output in ``backward``, as the book's combined loss
-    expects; the gradient is still w.r.t. ``y_pred``.
+    ``backward`` gets the loss's ``predictions`` (the probabilities, for
+    ``SoftmaxCrossentropy``); the gradient is w.r.t. ``y_pred`` for every loss.
     Shapes: y_pred (n, k) float64, y_true as the loss expects. Returns the relative error.
     """
     y_pred = np.array(y_pred, dtype=np.float64)
-    loss.forward(y_pred, y_true)
-    stored = getattr(loss, "output", None)
-    analytic = loss.backward(y_pred if stored is None else stored, y_true)
+    loss.calculate(y_pred, y_true)
+    analytic = loss.backward(loss.predictions, y_true)
     numeric = numerical_gradient(lambda p: loss.calculate(p, y_true), y_pred, h)
     return relative_error(analytic, numeric)

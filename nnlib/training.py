@@ -6,8 +6,11 @@ out by hand::
 
     outputs = model.forward(X_batch, training=True)
     data_loss = loss.calculate(outputs, y_batch)
-    model.backward(loss.backward(<probabilities or outputs>, y_batch))
+    model.backward(loss.backward(loss.predictions, y_batch))
     optimizer.step(model)
+
+``loss.predictions`` are the predictions the loss judged (the probabilities for
+``SoftmaxCrossentropy``, the model's outputs for every other loss); the metric judges them too.
 
 The library never prints: ``train`` returns a history whose lists hold every number a progress
 line needs (``epoch: ..., acc: ..., loss: ...``), and the notebook prints what it wants from it.
@@ -22,21 +25,6 @@ from nnlib.batches import minibatches
 from nnlib.metrics import accuracy
 from nnlib.progress import progress
 
-__all__ = ["train", "evaluate", "loss_input"]
-
-
-def loss_input(loss, outputs):
-    """What ``loss.backward`` and the metric take for the model's ``outputs``.
-
-    The combined ``SoftmaxCrossentropy`` stores its probabilities in ``loss.output`` during
-    ``forward`` and its ``backward`` takes those, as the book's combined class does; every other
-    loss takes the model's outputs themselves. Call after ``loss.forward``/``loss.calculate``.
-    Shapes: outputs (n, k) -> (n, k). Introduced in chapter 5.
-    """
-    stored = getattr(loss, "output", None)
-    return outputs if stored is None else stored
-
-
 def evaluate(model, loss, X, y, *, metric=accuracy):
     """Loss and metric of ``model`` on ``(X, y)`` in inference mode (dropout off).
 
@@ -45,7 +33,7 @@ def evaluate(model, loss, X, y, *, metric=accuracy):
     """
     outputs = model.forward(X, training=False)
     data_loss = loss.calculate(outputs, y)
-    return float(data_loss), float(metric(loss_input(loss, outputs), y))
+    return float(data_loss), float(metric(loss.predictions, y))
 
 
 def _check_whole(value, *, name, allow_none=False):
@@ -63,7 +51,7 @@ def train(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True
     ----------
     model : a ``Sequential`` (anything with ``forward``, ``backward``, ``penalty``,
         ``parameters``).
-    loss : a loss object (``calculate``/``backward``).
+    loss : a loss object (``calculate``, ``predictions``, ``backward``; see nnlib.losses).
     optimizer : anything with ``step(model)``; its ``current_learning_rate``, if it has one, is
         recorded.
     epochs : number of passes over the training data.
@@ -112,9 +100,8 @@ def train(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True
             outputs = model.forward(X_batch, training=True)
             data_loss = loss.calculate(outputs, y_batch)
             penalty = model.penalty()
-            predictions = loss_input(loss, outputs)
-            score = metric(predictions, y_batch)
-            model.backward(loss.backward(predictions, y_batch))
+            score = metric(loss.predictions, y_batch)
+            model.backward(loss.backward(loss.predictions, y_batch))
             optimizer.step(model)
             sizes.append(len(X_batch))
             measured.append((float(data_loss), float(penalty), float(score)))

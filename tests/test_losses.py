@@ -87,3 +87,68 @@ def test_wrong_shapes_for_saito_forms():
         sum_squared_error(np.ones(3), np.ones(4))
     with pytest.raises(ValueError, match="y_pred must be a 2-D array"):
         CategoricalCrossentropy().calculate(np.ones(3) / 3, np.array([0]))
+
+
+# --- One contract for every loss (chapter 5 on) ------------------------------------------------
+
+from nnlib.gradcheck import check_loss  # noqa: E402
+from nnlib.losses import (  # noqa: E402
+    BinaryCrossentropy,
+    MeanAbsoluteError,
+    MeanSquaredError,
+    SoftmaxCrossentropy,
+)
+
+
+def contract_cases():
+    """(loss, y_pred as forward takes it, y_true) for every loss class."""
+    rng = np.random.default_rng(11)
+    logits = rng.standard_normal((6, 4))
+    probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    labels = rng.integers(0, 4, 6)
+    sigmoid = 1 / (1 + np.exp(-logits))
+    return [
+        (CategoricalCrossentropy(), probabilities, labels),
+        (SoftmaxCrossentropy(), logits, labels),
+        (BinaryCrossentropy(), sigmoid, (rng.random((6, 4)) < 0.5).astype(float)),
+        (MeanSquaredError(), logits, rng.standard_normal((6, 4))),
+        (MeanAbsoluteError(), logits, logits + rng.choice([-1.0, 1.0], (6, 4))),
+    ]
+
+
+@pytest.mark.parametrize("loss, y_pred, y_true", contract_cases(), ids=lambda v: repr(v)[:24])
+def test_backward_without_arguments_is_the_gradient_of_what_forward_was_given(loss, y_pred, y_true):
+    # the numerical gradient of calculate(y_pred, y_true) w.r.t. forward's own input
+    assert check_loss(loss, y_pred, y_true) < 1e-7
+
+
+@pytest.mark.parametrize("loss, y_pred, y_true", contract_cases(), ids=lambda v: repr(v)[:24])
+def test_explicit_backward_takes_the_predictions_forward_kept(loss, y_pred, y_true):
+    loss.forward(y_pred, y_true)
+    kept = loss.backward()
+    assert loss.predictions.shape == np.shape(y_pred)
+    np.testing.assert_array_equal(loss.backward(loss.predictions, y_true), kept)
+
+
+def test_the_combined_loss_keeps_its_probabilities_under_both_names():
+    loss = SoftmaxCrossentropy()
+    logits = np.array([[1.0, 2.0, 3.0]])
+    loss.forward(logits, np.array([2]))
+    assert loss.predictions is loss.output
+    np.testing.assert_allclose(loss.output.sum(axis=1), 1.0)
+    assert MeanSquaredError().forward(logits, logits) is not None
+
+
+@pytest.mark.parametrize("loss", [CategoricalCrossentropy(), SoftmaxCrossentropy(),
+                                  BinaryCrossentropy(), MeanSquaredError(), MeanAbsoluteError()],
+                         ids=repr)
+def test_backward_before_forward_says_so(loss):
+    with pytest.raises(RuntimeError, match=rf"{type(loss).__name__}: backward\(\) was called "
+                                           r"before forward\(\)"):
+        loss.backward()
+
+
+def test_backward_with_only_one_argument_says_what_is_missing():
+    with pytest.raises(TypeError, match=r"MeanSquaredError.backward: got no y_true; expected "
+                                        r"both y_pred and y_true, or neither"):
+        MeanSquaredError().backward(np.zeros((2, 1)))
