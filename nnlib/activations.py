@@ -1,7 +1,8 @@
 """Activation functions as layers without parameters: ReLU, Softmax, Sigmoid, Linear.
 
 They follow the layer contract of ``nnlib.layers`` (``forward``/``backward``).
-Introduced in chapter 2 (ReLU, Softmax forward); backward passes, Sigmoid and Linear in chapter 5.
+Introduced in chapter 2 (ReLU, Softmax forward); Sigmoid in chapter 4; backward passes and Linear
+in chapter 5.
 """
 import numpy as np
 

@@ -1,7 +1,7 @@
 """Weight initialisers: functions ``init(shape, *, rng=None) -> array`` for a Dense layer.
 
 ``small_normal`` is the book's ``0.01 * randn`` (the default, introduced in chapter 2);
-``glorot_uniform`` and ``he_normal`` scale the weights to the layer's size (chapters 6-7).
+``he_normal`` (chapter 6) and ``glorot_uniform`` (chapter 7) scale the weights to the layer's size.
 With ``rng=None`` the draws come from NumPy's global ``np.random`` (what ``nnfs.init()`` seeds
 and makes float32); pass ``rng=np.random.default_rng(seed)`` for an independent stream.
 """

@@ -14,7 +14,6 @@ The contract (chapter 2 for ``forward``, chapter 5 for ``backward``):
 import numpy as np
 
 from nnlib.initializers import small_normal
-from nnlib.regularizers import penalty, penalty_gradient
 
 
 class Layer:
@@ -88,6 +87,8 @@ class Dense(Layer):
         return self.output
 
     def backward(self, doutputs):
+        from nnlib.regularizers import penalty_gradient     # chapter 5, with backward
+
         self._require_forward("inputs")
         self.dweights = np.dot(self.inputs.T, doutputs)                # (n_inputs, n_neurons)
         self.dbiases = np.sum(doutputs, axis=0, keepdims=True)         # (1, n_neurons)
@@ -103,6 +104,8 @@ class Dense(Layer):
         return [(self.weights, self.dweights), (self.biases, self.dbiases)]
 
     def penalty(self):
+        from nnlib.regularizers import penalty              # chapter 5, with backward
+
         return (penalty(self.weights, self.weight_l1, self.weight_l2)
                 + penalty(self.biases, self.bias_l1, self.bias_l2))
 

@@ -12,7 +12,7 @@ Every loss class follows one contract, so a caller never needs to know which los
 ``backward``'s argument is always the loss's ``predictions``: for every loss its own input, for
 the combined ``SoftmaxCrossentropy`` the probabilities it computed (its ``output``, the book's
 interface). So a caller writes ``loss.backward(loss.predictions, y_true)`` for any loss.
-Introduced in chapter 1; backward passes in chapter 5; regression losses in chapter 7.
+Introduced in chapter 1; backward passes and MAE in chapter 5; MSE in chapter 7.
 """
 import numpy as np
 
@@ -209,7 +209,8 @@ class MeanSquaredError(Loss):
 class MeanAbsoluteError(Loss):
     """Mean absolute error, averaged over outputs for each sample.
 
-    Shapes: y_pred and y_true (n, n_outputs); forward -> (n,). Introduced in chapter 7.
+    Shapes: y_pred and y_true (n, n_outputs); forward -> (n,). Introduced in chapter 5 (an
+    exercise); regression uses it in chapter 7.
     """
 
     def forward(self, y_pred, y_true):
