@@ -64,9 +64,11 @@ def chapter_of(name):
     raise KeyError(f"chapter_of: {name!r} is in no module of nnlib.CHAPTERS.")
 
 
-#: public name -> the module that defines it
+#: public name -> the module that defines it: the one list of nnlib's public functions and
+#: classes (constants such as ``datasets.SAMPLE_DIR`` are reached through their module)
 EXPORTS = {
     "sum_squared_error": "losses",
+    "Loss": "losses",
     "cross_entropy_error": "losses",
     "CategoricalCrossentropy": "losses",
     "SoftmaxCrossentropy": "losses",
@@ -79,12 +81,20 @@ EXPORTS = {
     "train_test_split": "batches",
     "minibatches": "batches",
     "load_mnist": "datasets",
+    "flatten": "datasets",
+    "default_data_dir": "datasets",
+    "Dataset": "datasets",
+    "FileInfo": "datasets",
+    "ChecksumError": "datasets",
+    "DownloadError": "datasets",
     "read_idx": "datasets",
     "write_idx": "datasets",
     "download_mnist": "datasets",
     "scale_pixels": "datasets",
     "progress": "progress",
+    "progress_enabled": "progress",
     "Dense": "layers",
+    "Layer": "layers",
     "Dropout": "layers",
     "ReLU": "activations",
     "Softmax": "activations",
@@ -101,6 +111,8 @@ EXPORTS = {
     "plot_curves": "plotting",
     "plot_image_grid": "plotting",
     "regularization_loss": "regularizers",
+    "penalty": "regularizers",
+    "penalty_gradient": "regularizers",
     "train": "training",
     "evaluate": "training",
     "Optimizer": "optimizers",

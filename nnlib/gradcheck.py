@@ -5,6 +5,8 @@
 """
 import numpy as np
 
+from nnlib._validation import check_number
+
 
 def numerical_gradient(f, x, h=1e-4):
     """Central-difference gradient of the scalar function ``f`` at ``x``.
@@ -24,16 +26,27 @@ def numerical_gradient(f, x, h=1e-4):
             f"numerical_gradient: x has dtype {x.dtype}; expected float64.{hint} "
             "Convert first, e.g. x = x.astype(np.float64)."
         )
+    check_number(h, who="numerical_gradient", name="h", low_open=True)
     grad = np.zeros_like(x)
     for index in np.ndindex(x.shape):
         original = x[index]
         x[index] = original + h
-        f_plus = f(x)
+        f_plus = _scalar(f(x))
         x[index] = original - h
-        f_minus = f(x)
+        f_minus = _scalar(f(x))
         x[index] = original
         grad[index] = (f_plus - f_minus) / (2 * h)
     return grad
+
+
+def _scalar(value):
+    """``value`` unchanged if it is one number, else a clear error (f must return a scalar)."""
+    if np.ndim(value) != 0:
+        raise ValueError(
+            f"numerical_gradient: f returned an array of shape {np.shape(value)}; expected one "
+            "number (a scalar loss), e.g. the mean or sum of what it computes."
+        )
+    return value
 
 
 def relative_error(a, b):

@@ -13,13 +13,21 @@ The contract (chapter 2 for ``forward``, chapter 5 for ``backward``):
 """
 import numpy as np
 
+from nnlib._validation import check_gradient_shape, check_number, check_whole
 from nnlib.initializers import small_normal
 
 
 class Layer:
-    """Base class: a layer without parameters, penalty 0, and the backward-before-forward check."""
+    """Base class: a layer without parameters, penalty 0, a ``repr`` of its class name, and the
+    checks every ``backward`` starts with. A subclass needs only ``forward`` and ``backward``.
+    """
 
     parameter_names = ()
+    inputs = None       # what the last forward was given, (n, k)
+    output = None       # what the last forward returned
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
 
     def parameters(self):
         """``(value, gradient)`` pairs, gradient ``None`` before the first backward."""
@@ -29,12 +37,17 @@ class Layer:
         """Regularisation loss of this layer (0 for layers without parameters)."""
         return 0.0
 
-    def _require_forward(self, attribute):
-        if getattr(self, attribute, None) is None:
+    def _require_forward(self, attribute, doutputs=None):
+        """Raise unless a forward pass has set ``attribute``; then, with ``doutputs`` given,
+        unless it has the shape of that attribute (the last forward's inputs or outputs)."""
+        kept = getattr(self, attribute, None)
+        if kept is None:
             raise RuntimeError(
                 f"{self!r}: backward() was called before forward(); run a forward pass first "
                 "so the layer knows its inputs."
             )
+        if doutputs is not None:
+            check_gradient_shape(doutputs, np.shape(kept), who=repr(self))
 
 
 class Dense(Layer):
@@ -53,13 +66,11 @@ class Dense(Layer):
 
     def __init__(self, n_inputs, n_neurons, *, init=small_normal, rng=None,
                  weight_l1=0.0, weight_l2=0.0, bias_l1=0.0, bias_l2=0.0, input_gradient=True):
-        for name, value in (("n_inputs", n_inputs), ("n_neurons", n_neurons)):
-            if int(value) != value or value < 1:
-                raise ValueError(f"Dense: {name} must be a positive whole number, got {value!r}.")
+        n_inputs = check_whole(n_inputs, who="Dense", name="n_inputs")
+        n_neurons = check_whole(n_neurons, who="Dense", name="n_neurons")
         for name, value in (("weight_l1", weight_l1), ("weight_l2", weight_l2),
                             ("bias_l1", bias_l1), ("bias_l2", bias_l2)):
-            if not value >= 0:
-                raise ValueError(f"Dense: {name} must be >= 0, got {value!r}.")
+            check_number(value, who="Dense", name=name)
         self.weights = init((n_inputs, n_neurons), rng=rng)     # (n_inputs, n_neurons)
         self.biases = np.zeros((1, n_neurons))                  # (1, n_neurons)
         if self.biases.dtype != self.weights.dtype:
@@ -67,7 +78,6 @@ class Dense(Layer):
         self.weight_l1, self.weight_l2 = weight_l1, weight_l2
         self.bias_l1, self.bias_l2 = bias_l1, bias_l2
         self.input_gradient = bool(input_gradient)
-        self.inputs = self.output = None
         self.dweights = self.dbiases = None
 
     def __repr__(self):
@@ -89,7 +99,7 @@ class Dense(Layer):
     def backward(self, doutputs):
         from nnlib.regularizers import penalty_gradient     # chapter 5, with backward
 
-        self._require_forward("inputs")
+        self._require_forward("output", doutputs)
         self.dweights = np.dot(self.inputs.T, doutputs)                # (n_inputs, n_neurons)
         self.dbiases = np.sum(doutputs, axis=0, keepdims=True)         # (1, n_neurons)
         if self.weight_l1 or self.weight_l2:
@@ -118,11 +128,10 @@ class Dropout(Layer):
     """
 
     def __init__(self, rate, *, rng=None):
-        if not 0 <= rate < 1:
-            raise ValueError(f"Dropout: rate is the fraction dropped and must lie in [0, 1), got {rate!r}.")
+        check_number(rate, who="Dropout", name="rate (the fraction dropped)", high=1.0)
         self.rate = rate
         self.rng = rng
-        self.mask = self.output = None
+        self.mask = None
 
     def __repr__(self):
         return f"Dropout({self.rate})"
@@ -138,5 +147,5 @@ class Dropout(Layer):
         return self.output
 
     def backward(self, doutputs):
-        self._require_forward("mask")
+        self._require_forward("mask", doutputs)
         return doutputs * self.mask

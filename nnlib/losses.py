@@ -152,6 +152,7 @@ class SoftmaxCrossentropy(Loss):
     def forward(self, logits, y_true):
         logits = as_float_array(logits, who=type(self).__name__, name="logits", ndim=2)
         self.output = self.activation.forward(logits)                   # (n, n_classes)
+        class_indices(y_true, self.output, who=type(self).__name__)     # named errors
         self._keep(self.output, y_true)
         return self.loss.forward(self.output, y_true)
 

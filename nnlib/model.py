@@ -16,6 +16,13 @@ class Sequential:
         self.layers = list(layers)
         if not self.layers:
             raise ValueError("Sequential: expected at least one layer, got none.")
+        for index, layer in enumerate(self.layers):
+            if isinstance(layer, type) or not (callable(getattr(layer, "forward", None))
+                    and callable(getattr(layer, "backward", None))):
+                raise TypeError(
+                    f"Sequential: layer {index} is {layer!r} (a {type(layer).__name__}); expected "
+                    "a layer object with forward() and backward(), e.g. ReLU() rather than ReLU."
+                )
 
     def __repr__(self):
         return "Sequential([" + ", ".join(repr(layer) for layer in self.layers) + "])"

@@ -25,32 +25,9 @@ it (``lr * grad`` stays float32 for a float32 gradient even when the parameter i
 runs that mix float32 and float64 match the book too.
 Introduced in chapter 6.
 """
-import math
-import numbers
-
 import numpy as np
 
-__all__ = ["Optimizer", "SGD", "AdaGrad", "RMSprop", "Adam"]
-
-
-def _check_number(value, *, who, name, low=0.0, high=None, low_open=False):
-    """Raise unless ``value`` is a finite real number in the allowed range; return it as a float.
-
-    The range is ``[low, high)`` (``(low, high)`` with ``low_open``); ``high=None`` means no
-    upper bound.
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{who}: {name} must be a number, got {value!r}.")
-    number = float(value)
-    too_low = number <= low if low_open else number < low
-    too_high = high is not None and number >= high
-    if not math.isfinite(number) or too_low or too_high:
-        left = "(" if low_open else "["
-        right = "inf)" if high is None else f"{high:g})"
-        raise ValueError(
-            f"{who}: {name} must be a finite number in {left}{low:g}, {right}, got {value!r}."
-        )
-    return number
+from nnlib._validation import NAN_HINT, all_finite, check_finite, check_number
 
 
 def _parameter_pairs(layers_or_model, *, who):
@@ -84,8 +61,8 @@ class Optimizer:
 
     def __init__(self, learning_rate, *, decay=0.0):
         who = type(self).__name__
-        self.learning_rate = _check_number(learning_rate, who=who, name="learning_rate")
-        self.decay = _check_number(decay, who=who, name="decay")
+        self.learning_rate = check_number(learning_rate, who=who, name="learning_rate")
+        self.decay = check_number(decay, who=who, name="decay")
         self.current_learning_rate = self.learning_rate
         self.iterations = 0
         self._states = {}   # id(value) -> (value, state dict); value kept so its id stays unique
@@ -122,6 +99,10 @@ class Optimizer:
                     f"{who}.step: parameter {index} is a {type(value).__name__}; expected a "
                     "NumPy array that can be updated in place."
                 )
+            if not all_finite(gradient):
+                check_finite(gradient, who=f"{who}.step",
+                             name=f"the gradient of parameter {index} (shape {np.shape(value)})",
+                             hint="no parameter was changed; " + NAN_HINT)
         if self.decay:
             self.current_learning_rate = self.learning_rate * (
                 1. / (1. + self.decay * self.iterations))
@@ -175,7 +156,7 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate=1.0, *, decay=0.0, momentum=0.0, nesterov=False):
         super().__init__(learning_rate, decay=decay)
-        self.momentum = _check_number(momentum, who="SGD", name="momentum", high=1.0)
+        self.momentum = check_number(momentum, who="SGD", name="momentum", high=1.0)
         if nesterov and not self.momentum:
             raise ValueError("SGD: nesterov=True needs a momentum > 0, got momentum=0.")
         self.nesterov = bool(nesterov)
@@ -213,7 +194,7 @@ class AdaGrad(Optimizer):
 
     def __init__(self, learning_rate=1.0, *, decay=0.0, epsilon=1e-7):
         super().__init__(learning_rate, decay=decay)
-        self.epsilon = _check_number(epsilon, who="AdaGrad", name="epsilon", low_open=True)
+        self.epsilon = check_number(epsilon, who="AdaGrad", name="epsilon", low_open=True)
 
     def _update(self, value, gradient, state):
         cache = self.state_array(state, "cache", value, value.dtype)
@@ -243,8 +224,8 @@ class RMSprop(Optimizer):
 
     def __init__(self, learning_rate=0.001, *, decay=0.0, rho=0.9, epsilon=1e-7):
         super().__init__(learning_rate, decay=decay)
-        self.rho = _check_number(rho, who="RMSprop", name="rho", high=1.0)
-        self.epsilon = _check_number(epsilon, who="RMSprop", name="epsilon", low_open=True)
+        self.rho = check_number(rho, who="RMSprop", name="rho", high=1.0)
+        self.epsilon = check_number(epsilon, who="RMSprop", name="epsilon", low_open=True)
 
     def _update(self, value, gradient, state):
         cache = self.state_array(state, "cache", value, np.result_type(value, gradient))
@@ -271,9 +252,9 @@ class Adam(Optimizer):
     def __init__(self, learning_rate=0.001, *, decay=0.0, beta_1=0.9, beta_2=0.999,
                  epsilon=1e-7):
         super().__init__(learning_rate, decay=decay)
-        self.beta_1 = _check_number(beta_1, who="Adam", name="beta_1", high=1.0)
-        self.beta_2 = _check_number(beta_2, who="Adam", name="beta_2", high=1.0)
-        self.epsilon = _check_number(epsilon, who="Adam", name="epsilon", low_open=True)
+        self.beta_1 = check_number(beta_1, who="Adam", name="beta_1", high=1.0)
+        self.beta_2 = check_number(beta_2, who="Adam", name="beta_2", high=1.0)
+        self.epsilon = check_number(epsilon, who="Adam", name="epsilon", low_open=True)
 
     def _update(self, value, gradient, state):
         dtype = np.result_type(value, gradient)     # the moments' dtype in the book's expressions

@@ -17,10 +17,17 @@ line needs (``epoch: ..., acc: ..., loss: ...``), and the notebook prints what i
 Introduced in chapter 5.
 """
 import math
-import numbers
 
 import numpy as np
 
+from nnlib._validation import (
+    all_finite,
+    check_finite,
+    check_not_empty,
+    check_number,
+    check_samples_match,
+    check_whole,
+)
 from nnlib.batches import minibatches
 from nnlib.metrics import accuracy
 from nnlib.progress import progress
@@ -36,15 +43,8 @@ def evaluate(model, loss, X, y, *, metric=accuracy):
     return float(data_loss), float(metric(loss.predictions, y))
 
 
-def _check_whole(value, *, name, allow_none=False):
-    if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"train: {name} must be a whole number >= 1, got {value!r}.")
-
-
 def train(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True, rng=None,
-          validation=None, metric=accuracy, desc="train"):
+          validation=None, metric=accuracy, desc="train", divergence_factor=10.0):
     """Train ``model`` for ``epochs`` passes over ``(X, y)``; return the history.
 
     Parameters
@@ -61,6 +61,10 @@ def train(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True
         (default: NumPy's global ``np.random``, which ``nnfs.init()`` seeds).
     validation : optional ``(X_val, y_val)``, evaluated after every epoch in inference mode.
     metric : ``metric(predictions, y) -> float``, default ``accuracy``.
+    divergence_factor : stop with ``FloatingPointError`` when an epoch's data loss exceeds the
+        first epoch's this many times: training made the model far worse than it started, so it
+        diverged. (Cross-entropy's clipping caps the loss, so a diverging run need not reach
+        NaN.) ``None`` switches the check off; a NaN or infinite loss always stops.
 
     Returns
     -------
@@ -73,12 +77,15 @@ def train(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True
 
     Shapes: X (n, n_features), y (n,) labels or (n, k) targets. Introduced in chapter 5.
     """
-    _check_whole(epochs, name="epochs")
-    _check_whole(batch_size, name="batch_size", allow_none=True)
-    if len(X) != len(y):
-        raise ValueError(
-            f"train: X has {len(X)} samples but y has {len(y)}; expected one label per sample."
-        )
+    epochs = check_whole(epochs, who="train", name="epochs")
+    if divergence_factor is not None:
+        check_number(divergence_factor, who="train", name="divergence_factor", low=1.0)
+    batch_size = check_whole(batch_size, who="train", name="batch_size", allow_none=True)
+    check_samples_match(X, y, who="train", name_a="X", name_b="y")
+    check_not_empty(X, who="train", name="X")
+    if not all_finite(X):
+        check_finite(np.asarray(X), who="train", name="X",
+                     hint="the training data must be clean before training starts")
     if not hasattr(optimizer, "step"):
         raise TypeError(
             f"train: optimizer must have a step(model) method, got {type(optimizer).__name__}."
@@ -110,10 +117,18 @@ def train(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True
             data_loss, penalty, score = measured[0]
         else:
             data_loss, penalty, score = np.average(measured, axis=0, weights=sizes).tolist()
+        epoch = len(history["loss"]) + 1
         if not math.isfinite(data_loss):
             raise FloatingPointError(
-                f"train: the loss became {data_loss} in epoch {len(history['loss']) + 1}; "
+                f"train: the loss became {data_loss} in epoch {epoch}; "
                 "expected a finite number (the learning rate is probably too high)."
+            )
+        if (divergence_factor is not None and history["data_loss"]
+                and data_loss > divergence_factor * history["data_loss"][0]):
+            raise FloatingPointError(
+                f"train: the loss rose from {history['data_loss'][0]:.4g} in epoch 1 to "
+                f"{data_loss:.4g} in epoch {epoch}, more than {divergence_factor:g} times; expected "
+                "it to fall: the training diverged (the learning rate is probably too high)."
             )
         history["loss"].append(float(data_loss + penalty))
         history["data_loss"].append(float(data_loss))

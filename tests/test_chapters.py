@@ -209,3 +209,28 @@ def test_notebook_reaches_only_what_its_chapter_has_taught(notebook):
     late = too_late(targets, chapter, NNLIB_GRAPH)
     assert not late, f"{notebook.name} (chapter {chapter}) reaches later chapters' names: {late}"
     assert not re.search(r"sys\.path", source), f"{notebook.name} edits sys.path; install nnlib instead"
+
+
+# --- one export list ---------------------------------------------------------------------------
+
+def test_exports_is_the_one_list_of_public_functions_and_classes():
+    import inspect
+
+    public = {}
+    for module in MODULES:
+        if module.startswith("_"):
+            continue
+        value = importlib.import_module(f"nnlib.{module}")
+        assert not hasattr(value, "__all__"), f"nnlib.{module} keeps its own export list"
+        for name, obj in vars(value).items():
+            if (not name.startswith("_") and (inspect.isfunction(obj) or inspect.isclass(obj))
+                    and obj.__module__ == value.__name__):
+                public[name] = module
+    assert nnlib.EXPORTS == public
+    assert nnlib.__all__ == sorted(public)
+
+
+def test_exported_names_resolve_lazily_from_the_package():
+    assert nnlib.Dense is importlib.import_module("nnlib.layers").Dense
+    with pytest.raises(AttributeError, match="module 'nnlib' has no attribute 'Dens'"):
+        nnlib.Dens  # noqa: B018

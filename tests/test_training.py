@@ -152,3 +152,46 @@ def test_a_diverging_run_stops_with_a_clear_error():
         with np.errstate(over="ignore", invalid="ignore"):
             train(model, MeanSquaredError(), SGD(1e6), X, 5 * X, epochs=50,
                       metric=regression_accuracy)
+
+
+def test_a_run_whose_capped_loss_only_rises_is_stopped():
+    # cross-entropy's clipping caps the loss near 16, so this run never reaches NaN
+    X, y = blobs()
+    with pytest.raises(FloatingPointError, match=r"train: the loss rose from 1.09\d+ in epoch 1 "
+                                                 r"to \d+\.?\d* in epoch \d+, more than 10 times; "
+                                                 r"expected it to fall: the training diverged"):
+        train(make_model(), SoftmaxCrossentropy(), SGD(1e6), X, y, epochs=20)
+
+
+def test_the_divergence_check_can_be_switched_off_and_is_not_fooled_by_a_good_run():
+    X, y = blobs()
+    history = train(make_model(), SoftmaxCrossentropy(), SGD(1e6), X, y, epochs=20,
+                    divergence_factor=None)
+    assert max(history["loss"]) > 10 * history["loss"][0]          # it did diverge
+    good = train(make_model(), SoftmaxCrossentropy(), Adam(0.05), X, y, epochs=50)
+    assert good["loss"][-1] < good["loss"][0]
+
+
+BAD_INPUT = [
+    (lambda X, y: (X[:0], y[:0]), {}, ValueError, r"train: X has 0 samples; expected at least one"),
+    (lambda X, y: (np.where(np.arange(120).reshape(60, 2) == 14, np.nan, X), y), {}, ValueError,
+     r"train: X contains 1 NaN or infinite value\(s\), first at index \(7, 0\); expected finite "
+     r"numbers \(the training data must be clean before training starts\)"),
+    (lambda X, y: (X, y), {"epochs": True}, ValueError, r"train: epochs must be a whole number >= 1, got True"),
+    (lambda X, y: (X, y), {"epochs": -3}, ValueError, r"train: epochs must be a whole number >= 1"),
+    (lambda X, y: (X, y), {"batch_size": 2.5}, ValueError,
+     r"train: batch_size must be a whole number >= 1, got 2.5"),
+    (lambda X, y: (X, y), {"divergence_factor": 0.5}, ValueError,
+     r"train: divergence_factor must be a finite number in \[1, inf\), got 0.5"),
+    (lambda X, y: (X, y + 3), {}, ValueError, r"SoftmaxCrossentropy: y_true holds labels from 3 to 5 "
+                                              r"but y_pred has 3 classes"),
+    (lambda X, y: (X[:, :1], y), {}, ValueError, r"Dense\(2, 8\): inputs have shape \(60, 1\)"),
+]
+
+
+@pytest.mark.parametrize("data, options, error, message", BAD_INPUT,
+                         ids=[f"case{i}" for i in range(len(BAD_INPUT))])
+def test_bad_input_gets_a_clear_error(data, options, error, message):
+    X, y = data(*blobs())
+    with pytest.raises(error, match=message):
+        train(make_model(), SoftmaxCrossentropy(), SGD(0.1), X, y, **{"epochs": 2, **options})
