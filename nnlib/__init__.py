@@ -30,6 +30,7 @@ CHAPTERS = {
     "regularizers": 5,
     "training": 5,
     "optimizers": 6,
+    "_fast_steps": 6,
     "persistence": 8,
     # names added to a module after the chapter that introduced it
     "plotting.plot_contour_paths": 4,
@@ -41,6 +42,7 @@ CHAPTERS = {
     "gradcheck.check_loss": 5,
     "batches.minibatches": 5,
     "layers.Dense.backward": 5,
+    "layers.Dense._backward_parameters": 5,
     "layers.Dense.penalty": 5,
     "layers.Dropout": 5,
     "losses.SoftmaxCrossentropy": 5,

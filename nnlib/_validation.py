@@ -46,11 +46,26 @@ def check_finite(array, *, who, name, hint=NAN_HINT):
         )
 
 
-def all_finite(array):
-    """True when ``array`` holds no NaN or infinity; fast (no temporary array) when it does not."""
-    if math.isfinite(np.sum(array)):
-        return True
-    return bool(np.isfinite(array).all())     # the sum may overflow for finite values
+def all_finite(*arrays):
+    """True when none of ``arrays`` holds a NaN or an infinity.
+
+    Fast for the usual answer: one dot product of each array with itself, which any NaN or
+    infinity makes non-finite (so can squares beyond the dtype's range: then every element is
+    checked). Shapes: any.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        for array in arrays:
+            array = np.asarray(array)
+            if array.dtype.kind != "f":
+                if array.dtype.kind in "iub":
+                    continue
+                if not np.isfinite(array).all():
+                    return False
+                continue
+            flat = array.reshape(-1)
+            if not math.isfinite(flat @ flat) and not np.isfinite(array).all():
+                return False
+    return True
 
 
 def check_number(value, *, who, name, low=0.0, high=None, low_open=False):

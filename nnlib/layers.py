@@ -5,8 +5,7 @@ The contract (chapter 2 for ``forward``, chapter 5 for ``backward``):
 - ``forward(inputs, *, training=False)`` returns the outputs and remembers what ``backward``
   needs; the outputs are also kept in ``self.output`` (the book's habit).
 - ``backward(doutputs)`` takes the gradient of the loss w.r.t. the outputs and returns the
-  gradient w.r.t. the inputs (None from a ``Dense`` built with ``input_gradient=False``, for
-  a model's first layer). Parameter gradients are stored next to their parameters
+  gradient w.r.t. the inputs. Parameter gradients are stored next to their parameters
   (``weights`` / ``dweights``), assigned, never accumulated; ``doutputs`` is never changed.
 - ``parameters()`` lists ``(value, gradient)`` pairs, in a fixed order, for the optimizers,
   with ``parameter_names`` naming them; ``penalty()`` is the layer's regularisation loss.
@@ -56,16 +55,13 @@ class Dense(Layer):
     Shapes: inputs (n, n_inputs) -> outputs (n, n_neurons); weights (n_inputs, n_neurons),
     biases (1, n_neurons). ``init`` draws the weights (default ``0.01 * randn``, the book's);
     biases start at zero. Optional L1/L2 coefficients add a penalty (chapter 5).
-    ``input_gradient=False`` is for a model's first layer: its inputs are the data, whose
-    gradient training never uses, so ``backward`` skips that matrix product (a third of the
-    layer's work, as autograd frameworks skip it for data) and returns None.
     Introduced in chapter 2.
     """
 
     parameter_names = ("weights", "biases")
 
     def __init__(self, n_inputs, n_neurons, *, init=small_normal, rng=None,
-                 weight_l1=0.0, weight_l2=0.0, bias_l1=0.0, bias_l2=0.0, input_gradient=True):
+                 weight_l1=0.0, weight_l2=0.0, bias_l1=0.0, bias_l2=0.0):
         n_inputs = check_whole(n_inputs, who="Dense", name="n_inputs")
         n_neurons = check_whole(n_neurons, who="Dense", name="n_neurons")
         for name, value in (("weight_l1", weight_l1), ("weight_l2", weight_l2),
@@ -77,7 +73,6 @@ class Dense(Layer):
             self.biases = self.biases.astype(self.weights.dtype)
         self.weight_l1, self.weight_l2 = weight_l1, weight_l2
         self.bias_l1, self.bias_l2 = bias_l1, bias_l2
-        self.input_gradient = bool(input_gradient)
         self.dweights = self.dbiases = None
 
     def __repr__(self):
@@ -97,6 +92,15 @@ class Dense(Layer):
         return self.output
 
     def backward(self, doutputs):
+        """Store ``dweights = inputs.T @ doutputs`` and ``dbiases = sum(doutputs)`` (plus the
+        penalties' gradients); return ``dinputs = doutputs @ weights.T``.
+        Shapes: doutputs (n, n_neurons) -> dinputs (n, n_inputs)."""
+        self._backward_parameters(doutputs)
+        return np.dot(doutputs, self.weights.T)                        # (n, n_inputs)
+
+    def _backward_parameters(self, doutputs):
+        """The parameter half of ``backward``: all a model's first layer needs in training,
+        where its inputs are data (``Sequential.backward`` then calls only this)."""
         from nnlib.regularizers import penalty_gradient     # chapter 5, with backward
 
         self._require_forward("output", doutputs)
@@ -106,9 +110,6 @@ class Dense(Layer):
             self.dweights += penalty_gradient(self.weights, self.weight_l1, self.weight_l2)
         if self.bias_l1 or self.bias_l2:
             self.dbiases += penalty_gradient(self.biases, self.bias_l1, self.bias_l2)
-        if not self.input_gradient:
-            return None
-        return np.dot(doutputs, self.weights.T)                        # (n, n_inputs)
 
     def parameters(self):
         return [(self.weights, self.dweights), (self.biases, self.dbiases)]

@@ -59,12 +59,14 @@ def cross_entropy_error(y, t, delta=CLIP):
 
 class Loss:
     """Common part of all losses: ``calculate`` is the mean of the per-sample ``forward``, and
-    ``backward()`` without arguments uses what ``forward`` kept. Subclasses implement
-    ``forward`` (which calls ``_keep``) and ``_gradient(predictions, y_true)``.
+    ``backward`` checks its arguments (unless they are the ones ``forward`` kept, and checked)
+    before ``_gradient``. A subclass implements ``_check(y_pred, y_true)``, returning the
+    checked predictions and targets, ``forward`` (which calls ``_keep``) and ``_gradient``.
     """
 
     predictions = None   # what the last forward judged, (n, k)
     y_true = None        # the targets the last forward was given
+    _checked = None      # (predictions, targets) as _check returned them
 
     def __repr__(self):
         return f"{type(self).__name__}()"
@@ -78,7 +80,7 @@ class Loss:
         self.predictions = None
         losses = self.forward(y_pred, y_true)       # (n,)
         if self.predictions is None:
-            self._keep(y_pred, y_true)
+            self.predictions, self.y_true, self._checked = y_pred, y_true, None
         return np.mean(losses)
 
     def backward(self, y_pred=None, y_true=None):
@@ -94,38 +96,47 @@ class Loss:
                     f"{who}: backward() was called before forward(); run forward(y_pred, y_true) "
                     "first, or pass both y_pred and y_true to backward."
                 )
-            return self._gradient(self.predictions, self.y_true)
-        if y_pred is None or y_true is None:
+            y_pred, y_true = self.predictions, self.y_true
+        elif y_pred is None or y_true is None:
             missing = "y_pred" if y_pred is None else "y_true"
             raise TypeError(
                 f"{who}.backward: got no {missing}; expected both y_pred and y_true, or neither "
                 "(then the ones the last forward kept are used)."
             )
-        return self._gradient(y_pred, y_true)
+        if self._checked is not None and y_pred is self.predictions and y_true is self.y_true:
+            return self._gradient(*self._checked)           # forward checked these already
+        return self._gradient(*self._check(y_pred, y_true))
 
-    def _keep(self, predictions, y_true):
-        self.predictions, self.y_true = predictions, y_true
+    def _keep(self, predictions, y_true, checked):
+        self.predictions, self.y_true, self._checked = predictions, y_true, checked
+
+
+def _crossentropy(probabilities, labels):
+    """``-log(p[true class])`` with p clipped to [CLIP, 1 - CLIP]. Shapes: (n, k), (n,) -> (n,)."""
+    clipped = np.clip(probabilities, CLIP, 1 - CLIP)
+    correct_confidences = clipped[np.arange(len(clipped)), labels]   # (n,)
+    return -np.log(correct_confidences)
 
 
 class CategoricalCrossentropy(Loss):
     """Categorical cross-entropy ``-log(p[true class])``, predictions clipped to [1e-7, 1 - 1e-7].
 
-    Shapes: y_pred (n, n_classes) probabilities; y_true class indices (n,) or one-hot
-    (n, n_classes); forward -> (n,). Introduced in chapter 1 (backward in chapter 5).
+    Shapes: y_pred (n, n_classes) probabilities, each row summing to 1; y_true class indices
+    (n,) or one-hot (n, n_classes); forward -> (n,). Introduced in chapter 1 (backward in
+    chapter 5).
     """
 
-    def forward(self, y_pred, y_true):
+    def _check(self, y_pred, y_true):
         y_pred = check_probabilities(y_pred, who=type(self).__name__, rows_sum_to_one=True)
-        labels = class_indices(y_true, y_pred, who=type(self).__name__)
-        self._keep(y_pred, y_true)
-        clipped = np.clip(y_pred, CLIP, 1 - CLIP)
-        correct_confidences = clipped[np.arange(len(clipped)), labels]   # (n,)
-        return -np.log(correct_confidences)
+        return y_pred, class_indices(y_true, y_pred, who=type(self).__name__)
 
-    def _gradient(self, y_pred, y_true):
+    def forward(self, y_pred, y_true):
+        y_pred, labels = checked = self._check(y_pred, y_true)
+        self._keep(y_pred, y_true, checked)
+        return _crossentropy(y_pred, labels)
+
+    def _gradient(self, y_pred, labels):
         """Gradient of the mean loss w.r.t. y_pred: ``-one_hot / y_pred / n``. Shape (n, n_classes)."""
-        y_pred = check_probabilities(y_pred, who=type(self).__name__, rows_sum_to_one=True)
-        labels = class_indices(y_true, y_pred, who=type(self).__name__)
         n = len(y_pred)
         dinputs = np.zeros_like(y_pred)
         rows = np.arange(n)
@@ -146,20 +157,21 @@ class SoftmaxCrossentropy(Loss):
         from nnlib.activations import Softmax
 
         self.activation = Softmax()
-        self.loss = CategoricalCrossentropy()
         self.output = None
+
+    def _check(self, y_pred, y_true):
+        y_pred = check_probabilities(y_pred, who=type(self).__name__, rows_sum_to_one=True)
+        return y_pred, class_indices(y_true, y_pred, who=type(self).__name__)
 
     def forward(self, logits, y_true):
         logits = as_float_array(logits, who=type(self).__name__, name="logits", ndim=2)
         self.output = self.activation.forward(logits)                   # (n, n_classes)
-        class_indices(y_true, self.output, who=type(self).__name__)     # named errors
-        self._keep(self.output, y_true)
-        return self.loss.forward(self.output, y_true)
+        labels = class_indices(y_true, self.output, who=type(self).__name__)
+        self._keep(self.output, y_true, (self.output, labels))
+        return _crossentropy(self.output, labels)
 
-    def _gradient(self, y_pred, y_true):
+    def _gradient(self, y_pred, labels):
         """Gradient of the mean loss w.r.t. the logits, from the probabilities. Shape (n, n_classes)."""
-        y_pred = check_probabilities(y_pred, who=type(self).__name__, rows_sum_to_one=True)
-        labels = class_indices(y_true, y_pred, who=type(self).__name__)
         n = len(y_pred)
         dinputs = y_pred.copy()
         dinputs[np.arange(n), labels] -= 1
@@ -174,16 +186,18 @@ class BinaryCrossentropy(Loss):
     in [0, 1] (usually 0 or 1); forward -> (n,). Introduced in chapter 5.
     """
 
+    def _check(self, y_pred, y_true):
+        return _binary_pair(y_pred, y_true, who=type(self).__name__)
+
     def forward(self, y_pred, y_true):
-        y_pred, y_true = _binary_pair(y_pred, y_true, who=type(self).__name__)
-        self._keep(y_pred, y_true)
+        y_pred, targets = checked = self._check(y_pred, y_true)
+        self._keep(y_pred, y_true, checked)
         clipped = np.clip(y_pred, CLIP, 1 - CLIP)
-        losses = -(y_true * np.log(clipped) + (1 - y_true) * np.log(1 - clipped))
+        losses = -(targets * np.log(clipped) + (1 - targets) * np.log(1 - clipped))
         return np.mean(losses, axis=-1)
 
     def _gradient(self, y_pred, y_true):
         """``-(y_true / y_pred - (1 - y_true) / (1 - y_pred)) / n_outputs / n``, y_pred clipped."""
-        y_pred, y_true = _binary_pair(y_pred, y_true, who=type(self).__name__)
         n, outputs = y_pred.shape
         clipped = np.clip(y_pred, CLIP, 1 - CLIP)
         return -(y_true / clipped - (1 - y_true) / (1 - clipped)) / outputs / n
@@ -195,14 +209,16 @@ class MeanSquaredError(Loss):
     Shapes: y_pred and y_true (n, n_outputs); forward -> (n,). Introduced in chapter 7.
     """
 
+    def _check(self, y_pred, y_true):
+        return _regression_pair(y_pred, y_true, who=type(self).__name__)
+
     def forward(self, y_pred, y_true):
-        y_pred, y_true = _regression_pair(y_pred, y_true, who=type(self).__name__)
-        self._keep(y_pred, y_true)
-        return np.mean((y_true - y_pred) ** 2, axis=-1)
+        y_pred, targets = checked = self._check(y_pred, y_true)
+        self._keep(y_pred, y_true, checked)
+        return np.mean((targets - y_pred) ** 2, axis=-1)
 
     def _gradient(self, y_pred, y_true):
         """``-2 (y_true - y_pred) / n_outputs / n``. Shape (n, n_outputs)."""
-        y_pred, y_true = _regression_pair(y_pred, y_true, who=type(self).__name__)
         n, outputs = y_pred.shape
         return -2 * (y_true - y_pred) / outputs / n
 
@@ -214,14 +230,16 @@ class MeanAbsoluteError(Loss):
     exercise); regression uses it in chapter 7.
     """
 
+    def _check(self, y_pred, y_true):
+        return _regression_pair(y_pred, y_true, who=type(self).__name__)
+
     def forward(self, y_pred, y_true):
-        y_pred, y_true = _regression_pair(y_pred, y_true, who=type(self).__name__)
-        self._keep(y_pred, y_true)
-        return np.mean(np.abs(y_true - y_pred), axis=-1)
+        y_pred, targets = checked = self._check(y_pred, y_true)
+        self._keep(y_pred, y_true, checked)
+        return np.mean(np.abs(targets - y_pred), axis=-1)
 
     def _gradient(self, y_pred, y_true):
         """``-sign(y_true - y_pred) / n_outputs / n``. Shape (n, n_outputs)."""
-        y_pred, y_true = _regression_pair(y_pred, y_true, who=type(self).__name__)
         n, outputs = y_pred.shape
         return -np.sign(y_true - y_pred) / outputs / n
 

@@ -30,6 +30,7 @@ from nnlib._validation import (
 )
 from nnlib.batches import minibatches
 from nnlib.metrics import accuracy
+from nnlib.model import Sequential
 from nnlib.progress import progress
 
 def evaluate(model, loss, X, y, *, metric=accuracy):
@@ -83,9 +84,6 @@ def train(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True
     batch_size = check_whole(batch_size, who="train", name="batch_size", allow_none=True)
     check_samples_match(X, y, who="train", name_a="X", name_b="y")
     check_not_empty(X, who="train", name="X")
-    if not all_finite(X):
-        check_finite(np.asarray(X), who="train", name="X",
-                     hint="the training data must be clean before training starts")
     if not hasattr(optimizer, "step"):
         raise TypeError(
             f"train: optimizer must have a step(model) method, got {type(optimizer).__name__}."
@@ -105,10 +103,18 @@ def train(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True
         sizes, measured = [], []                 # per batch: size, (data loss, penalty, metric)
         for X_batch, y_batch in batches:
             outputs = model.forward(X_batch, training=True)
+            if not all_finite(outputs):
+                _explain_non_finite("the model's outputs", X, epoch=len(history["loss"]) + 1)
             data_loss = loss.calculate(outputs, y_batch)
+            if not math.isfinite(data_loss):
+                _explain_non_finite(f"the loss ({data_loss})", X, epoch=len(history["loss"]) + 1)
             penalty = model.penalty()
             score = metric(loss.predictions, y_batch)
-            model.backward(loss.backward(loss.predictions, y_batch))
+            dlogits = loss.backward(loss.predictions, y_batch)
+            if isinstance(model, Sequential):
+                model.backward(dlogits, input_gradient=False)   # X is data: no gradient needed
+            else:
+                model.backward(dlogits)
             optimizer.step(model)
             sizes.append(len(X_batch))
             measured.append((float(data_loss), float(penalty), float(score)))
@@ -118,11 +124,6 @@ def train(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True
         else:
             data_loss, penalty, score = np.average(measured, axis=0, weights=sizes).tolist()
         epoch = len(history["loss"]) + 1
-        if not math.isfinite(data_loss):
-            raise FloatingPointError(
-                f"train: the loss became {data_loss} in epoch {epoch}; "
-                "expected a finite number (the learning rate is probably too high)."
-            )
         if (divergence_factor is not None and history["data_loss"]
                 and data_loss > divergence_factor * history["data_loss"][0]):
             raise FloatingPointError(
@@ -140,3 +141,15 @@ def train(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True
             history["val_loss"].append(val_loss)
             history["val_accuracy"].append(val_score)
     return history
+
+
+def _explain_non_finite(what, X, *, epoch):
+    """Raise the right error when ``what`` became NaN or infinite: bad data if ``X`` holds any,
+    else training that diverged."""
+    if not all_finite(X):
+        check_finite(np.asarray(X), who="train", name="X",
+                     hint="the training data must be clean before training starts")
+    raise FloatingPointError(
+        f"train: {what} became NaN or infinite in epoch {epoch}; expected finite numbers "
+        "(the learning rate is probably too high)."
+    )
