@@ -5,8 +5,8 @@ The course trains on MNIST from chapter 1 on. Two sources are possible:
 * the full sets (60,000 training and 10,000 test images), fetched once with ``make data``
   into ``data/`` (Fashion-MNIST into ``data/fashion-mnist/``, or found where Debian's
   ``dataset-fashion-mnist`` package puts it);
-* a small real MNIST sample shipped with the course in ``data/mnist-sample/``, so every
-  notebook runs offline.
+* a small real MNIST sample shipped with the course in ``data/mnist-sample/`` and inside the
+  installed package (``SAMPLE_DIR``), so every notebook runs offline.
 
 Every file is checked by SHA-256 before it is used. The library never downloads on import
 and never prints; ``download_mnist`` is the only function that touches the network.
@@ -329,7 +329,11 @@ FASHION_MNIST_MIRRORS = ("http://fashion-mnist.s3-website.eu-central-1.amazonaws
 DEBIAN_FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")
 
 REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-SAMPLE_DIR = REPO_DATA_DIR / "mnist-sample"
+#: The MNIST sample, shipped as package data in ``nnlib/mnist-sample`` (in the repository a link
+#: to ``data/mnist-sample``; where links are not supported, that folder itself).
+PACKAGE_SAMPLE_DIR = Path(__file__).resolve().parent / "mnist-sample"
+SAMPLE_DIR = (PACKAGE_SAMPLE_DIR if PACKAGE_SAMPLE_DIR.is_dir()
+              else REPO_DATA_DIR / "mnist-sample")
 
 MNIST_CLASSES = tuple(str(digit) for digit in range(10))
 FASHION_MNIST_CLASSES = (
@@ -401,7 +405,13 @@ def _read_verified(path, info, *, who, fix):
     SHA-256 is (a recompressed copy); an uncompressed file when its content's SHA-256 is.
     """
     path = Path(path)
-    stored = path.read_bytes()
+    try:
+        stored = path.read_bytes()
+    except PermissionError as error:
+        raise PermissionError(
+            f"{who}: {path} cannot be read ({error.strerror}); expected a file you may read. "
+            f"Check its permissions (chmod u+r), or {fix}."
+        ) from error
     got = _sha256_hex(stored)
     if path.suffix == ".gz":
         if got == info.sha256:
@@ -544,8 +554,9 @@ def download_mnist(
 class Dataset:
     """Training and test images with their labels, and where they came from.
 
-    Shapes: X_train (n_train, 28, 28) uint8, y_train (n_train,) uint8, X_test (n_test, 28, 28)
-    uint8, y_test (n_test,) uint8; pixel values 0..255, labels 0..9.
+    Shapes: X_train (n_train, rows, columns) uint8 (28 x 28 for MNIST), y_train (n_train,)
+    uint8, X_test (n_test, rows, columns) uint8, y_test (n_test,) uint8; pixel values 0..255,
+    labels 0..len(class_names) - 1.
     Introduced in chapter 1.
     """
 
@@ -579,17 +590,25 @@ class Dataset:
         )
 
 
-def _find_files(files, folders):
+def _find_files(files, folders, *, who="load_mnist"):
     """The first folder holding all ``files`` (each as .gz or uncompressed), and what is missing.
 
-    Returns ``(folder, {name: path})`` or ``(None, {folder: [missing names]})``.
+    Returns ``(folder, {name: path})`` or ``(None, {folder: [missing names]})``; a folder that
+    may not be searched raises ``PermissionError`` saying which.
     """
     missing = {}
     for folder in folders:
         found = {}
         for info in files:
             for candidate in (folder / info.name, folder / info.name.removesuffix(".gz")):
-                if candidate.is_file():
+                try:
+                    is_file = candidate.is_file()
+                except PermissionError as error:
+                    raise PermissionError(
+                        f"{who}: {folder} cannot be searched ({error.strerror}); expected a "
+                        "folder you may read. Check its permissions, or use another data_dir."
+                    ) from error
+                if is_file:
                     found[info.name] = candidate
                     break
         if len(found) == len(files):
@@ -598,8 +617,12 @@ def _find_files(files, folders):
     return None, missing
 
 
-def _load_split(paths, files, *, who, fix):
-    """Read and check the four files; return X_train, y_train, X_test, y_test."""
+def _load_split(paths, files, *, who, fix, classes):
+    """Read and check the four files; return X_train, y_train, X_test, y_test.
+
+    The image shape comes from the files (the same for both splits); the labels must name
+    one of ``classes``.
+    """
     arrays = []
     for info in files:
         content = _read_verified(paths[info.name], info, who=who, fix=fix)
@@ -607,15 +630,21 @@ def _load_split(paths, files, *, who, fix):
         arrays.append(_parse_idx(content, path=paths[info.name], who=who, magic=magic))
     X_train, y_train, X_test, y_test = arrays
     for split, X, y in (("train", X_train, y_train), ("test", X_test, y_test)):
-        if X.shape[1:] != (28, 28) or len(X) != len(y):
+        if len(X) != len(y):
             raise ValueError(
-                f"{who}: the {split} files hold images of shape {X.shape} and labels of shape "
-                f"{y.shape}; expected (n, 28, 28) images and (n,) labels with the same n."
+                f"{who}: the {split} files hold {len(X)} images but {len(y)} labels; expected "
+                "one label per image."
             )
-        if len(y) and y.max() > 9:
+        if len(y) and y.max() >= len(classes):
             raise ValueError(
-                f"{who}: the {split} labels go up to {y.max()}; expected labels 0..9."
+                f"{who}: the {split} labels go up to {y.max()}; expected labels "
+                f"0..{len(classes) - 1}, one per class ({len(classes)} classes)."
             )
+    if X_train.shape[1:] != X_test.shape[1:]:
+        raise ValueError(
+            f"{who}: the training images have shape {X_train.shape[1:]} but the test images "
+            f"{X_test.shape[1:]}; expected one image shape for both."
+        )
     return X_train, y_train, X_test, y_test
 
 
@@ -650,7 +679,7 @@ def load_mnist(
 ):
     """Load MNIST or Fashion-MNIST as uint8 images and labels, every file checked by SHA-256.
 
-    Shapes: X_train (n_train, 28, 28), y_train (n_train,), X_test (n_test, 28, 28),
+    Shapes: X_train (n_train, rows, columns), y_train (n_train,), X_test (n_test, rows, columns),
     y_test (n_test,), all uint8.
 
     ``source="full"`` loads the full set (MNIST in the data directory, Fashion-MNIST in its
@@ -673,11 +702,25 @@ def load_mnist(
         )
 
     reason = ""
+    if (source == "auto" and kind == "mnist" and search_dirs is None and data_dir is None
+            and default_data_dir() == REPO_DATA_DIR and not REPO_DATA_DIR.is_dir()):
+        # an installed nnlib without the repository's data/ (a data_dir that was asked for
+        # but does not exist is still an error below: probably a typo)
+        source = "sample"
+        reason = "there is no data/ folder beside nnlib (it is installed without the course)"
     if source in ("auto", "full"):
         folders = _full_set_folders(spec, data_dir, search_dirs, who=who)
         full_files = _order(spec.files if files is None else files)
-        folder, found = _find_files(full_files, folders)
-        if folder is None:
+        try:
+            folder, found = _find_files(full_files, folders, who=who)
+        except PermissionError as error:
+            if source == "full" or kind != "mnist":
+                raise
+            folder, found = None, {}
+            reason = f"the full set could not be searched for ({error})"
+        if reason:
+            pass                                  # could not search: the sample below
+        elif folder is None:
             if source == "full" or kind != "mnist":
                 searched = "; ".join(
                     f"{_show_path(f)} lacks {', '.join(names)}" for f, names in found.items()
@@ -690,8 +733,8 @@ def load_mnist(
         else:
             fix = f"delete it and {spec.fetch_hint}"
             try:
-                arrays = _load_split(found, full_files, who=who, fix=fix)
-            except ValueError as error:
+                arrays = _load_split(found, full_files, who=who, fix=fix, classes=spec.classes)
+            except (ValueError, PermissionError) as error:
                 if source == "full" or kind != "mnist":
                     raise
                 reason = f"the full set in {_show_path(folder)} was not used ({error})"
@@ -715,11 +758,13 @@ def load_mnist(
         raise FileNotFoundError(
             f"{who}: the MNIST sample shipped with the course is missing from "
             f"{_show_path(sample)} (no {', '.join(found[sample])}). Restore it with "
-            "`git checkout -- data/mnist-sample`, or run `make data` for the full set."
+            "`git checkout -- data/mnist-sample` (or reinstall nnlib), or run `make data` "
+            "for the full set."
         )
     arrays = _load_split(
         found, sample_files, who=who,
         fix="restore the shipped sample with `git checkout -- data/mnist-sample`",
+        classes=MNIST_CLASSES,
     )
     description = (
         f"MNIST sample shipped with the course: {len(arrays[1]):,} training and "
@@ -760,7 +805,8 @@ def scale_pixels(images):
 def flatten(images):
     """Turn each image into one row of pixels, as a Dense layer expects.
 
-    Shapes: (n, 28, 28) -> (n, 784). Introduced in chapter 1.
+    Shapes: (n, rows, columns) -> (n, rows * columns), e.g. (n, 28, 28) -> (n, 784).
+    Introduced in chapter 1.
     """
     images = np.asarray(images)
     if images.ndim < 2:
