@@ -18,6 +18,8 @@ CHAPTERS = {
     "losses": 1,
     "metrics": 1,
     "batches": 1,
+    "idx": 1,
+    "downloads": 1,
     "datasets": 1,
     "progress": 1,
     "layers": 2,
@@ -67,7 +69,8 @@ def chapter_of(name):
 
 
 #: public name -> the module that defines it: the one list of nnlib's public functions and
-#: classes (constants such as ``datasets.SAMPLE_DIR`` are reached through their module)
+#: classes (constants such as ``datasets.SAMPLE_DIR`` are reached through their module; the data
+#: modules' names are importable from ``nnlib.datasets`` too)
 EXPORTS = {
     "sum_squared_error": "losses",
     "Loss": "losses",
@@ -84,14 +87,14 @@ EXPORTS = {
     "minibatches": "batches",
     "load_mnist": "datasets",
     "flatten": "datasets",
-    "default_data_dir": "datasets",
+    "default_data_dir": "downloads",
     "Dataset": "datasets",
-    "FileInfo": "datasets",
-    "ChecksumError": "datasets",
-    "DownloadError": "datasets",
-    "read_idx": "datasets",
-    "write_idx": "datasets",
-    "download_mnist": "datasets",
+    "FileInfo": "downloads",
+    "ChecksumError": "downloads",
+    "DownloadError": "downloads",
+    "read_idx": "idx",
+    "write_idx": "idx",
+    "download_mnist": "downloads",
     "scale_pixels": "datasets",
     "progress": "progress",
     "progress_enabled": "progress",

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnlib import datasets
+from nnlib import datasets, downloads
 from nnlib.datasets import (
     IMAGES_MAGIC,
     LABELS_MAGIC,
@@ -488,7 +488,7 @@ def test_the_sample_is_package_data():
 
 def test_an_installed_nnlib_without_data_folder_falls_back_to_the_sample(tmp_path, monkeypatch):
     monkeypatch.delenv("NNLIB_DATA_DIR", raising=False)
-    monkeypatch.setattr(datasets, "REPO_DATA_DIR", tmp_path / "site-packages" / "data")
+    monkeypatch.setattr(downloads, "REPO_DATA_DIR", tmp_path / "site-packages" / "data")
     data = load_mnist()
     assert data.source == "sample"
     assert "there is no data/ folder beside nnlib" in data.description
