@@ -17,9 +17,9 @@ step), and the loss and accuracy of every step read back as Python floats (what 
 - C: 784-100-100-100-100-10, ReLU, He initialisation, batch 128, Adam(lr=0.001): chapter 6's
   MNIST network.
 
-nnlib runs its own ``nnlib.training.train`` with ``Sequential``/``Dense``; the first ``Dense`` is
-built with ``input_gradient=False`` (the data need no gradient; autograd skips it for PyTorch in
-the same way). PyTorch runs a plain eager loop (``nn.Sequential`` of ``nn.Linear``,
+nnlib runs its own ``nnlib.training.train`` with ``Sequential``/``Dense``; ``train`` has the
+first ``Dense`` skip the gradient w.r.t. the data (the data need no gradient; autograd skips it
+for PyTorch in the same way). PyTorch runs a plain eager loop (``nn.Sequential`` of ``nn.Linear``,
 ``F.cross_entropy``, ``torch.optim``, default settings; Adam's ``eps=1e-7`` as nnlib's).
 
 Every measurement runs in a fresh subprocess per framework with ``OPENBLAS_NUM_THREADS``,
@@ -144,8 +144,7 @@ def nnlib_trainer(config, X, y, weights):
     layers = []
     for index, start in enumerate(weights):
         n_in, n_out = start.shape
-        layers.append(Dense(n_in, n_out, init=lambda shape, rng=None, w=start: w.copy(),
-                            input_gradient=index > 0))
+        layers.append(Dense(n_in, n_out, init=lambda shape, rng=None, w=start: w.copy()))
         if index < len(weights) - 1:
             layers.append(Sigmoid() if config.activation == "sigmoid" else ReLU())
     model = Sequential(layers)
@@ -643,9 +642,8 @@ def write_report(path, runs, args, data_description, loads, duration):
         "Raschka's sigmoid output with a logistic cost), batch size, optimizer and "
         "hyper-parameters (SGD lr 0.1; Adam lr 0.001, betas 0.9/0.999, eps 1e-7), float32 "
         "data and parameters, a fresh shuffle every epoch, and each step's loss and accuracy read "
-        "back. nnlib trains with `nnlib.training.train`; its first `Dense` has "
-        "`input_gradient=False`, so, like PyTorch's autograd, it does not compute the "
-        "gradient with respect to the data. PyTorch runs eagerly with its default settings "
+        "back. nnlib trains with `nnlib.training.train`, whose `Sequential.backward` has the "
+        "first `Dense` skip the gradient with respect to the data, as PyTorch's autograd does. PyTorch runs eagerly with its default settings "
         "(no `torch.compile`, Adam's default single-tensor implementation on the CPU).",
         "",
         f"Command: `{' '.join(['python', 'bench/bench.py', *sys.argv[1:]])}`.",

@@ -1,7 +1,7 @@
 """nnlib: the neural-network library the course "Neural Networks from Scratch" builds.
 
-Each module is introduced by one chapter (``CHAPTERS``); a chapter's notebook imports only
-modules introduced up to its own chapter. The public names are re-exported here lazily, so
+``CHAPTERS`` says which chapter introduces each module (and each name a later chapter adds to
+it); a chapter's notebook reaches only what was introduced up to its own chapter. The public names are re-exported here lazily, so
 ``from nnlib import Dense`` works without importing every module (matplotlib included).
 The library never prints, never downloads on import and never changes global state.
 """
@@ -9,30 +9,71 @@ import importlib
 
 __version__ = "0.1.0"
 
-#: module -> the chapter that introduces it
+#: What each chapter introduces. A module maps to the chapter of its first piece; a name a
+#: later chapter adds to an earlier module has its own entry ("module.Name", or
+#: "module.Class.method" for a method). A chapter's notebook reaches, through what it imports
+#: and what nnlib imports in turn, nothing introduced after it (tests/test_chapters.py).
 CHAPTERS = {
     "_validation": 1,
     "losses": 1,
     "metrics": 1,
     "batches": 1,
+    "idx": 1,
+    "downloads": 1,
     "datasets": 1,
-    "progress": 2,
+    "progress": 1,
     "layers": 2,
     "activations": 2,
     "model": 2,
     "plotting": 2,
+    "initializers": 2,
     "gradcheck": 4,
     "descent": 4,
     "regularizers": 5,
     "training": 5,
     "optimizers": 6,
-    "initializers": 6,
+    "_fast_steps": 6,
     "persistence": 8,
+    # names added to a module after the chapter that introduced it
+    "plotting.plot_contour_paths": 4,
+    "plotting.plot_image_grid": 8,
+    "activations.Sigmoid": 4,
+    "activations.Linear": 5,
+    "gradcheck.relative_error": 5,
+    "gradcheck.check_layer": 5,
+    "gradcheck.check_loss": 5,
+    "batches.minibatches": 5,
+    "layers.Dense.backward": 5,
+    "layers.Dense._backward_parameters": 5,
+    "layers.Dense.penalty": 5,
+    "layers.Dropout": 5,
+    "losses.SoftmaxCrossentropy": 5,
+    "losses.BinaryCrossentropy": 5,
+    "losses.MeanAbsoluteError": 5,
+    "losses.MeanSquaredError": 7,
+    "metrics.regression_accuracy": 7,
+    "initializers.he_normal": 6,
+    "initializers.glorot_uniform": 7,
 }
 
-#: public name -> the module that defines it
+
+def chapter_of(name):
+    """The chapter that introduces ``name`` ("module", "module.Name" or "module.Class.method"):
+    its own entry in ``CHAPTERS`` if it has one, else that of the closest enclosing name."""
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        key = ".".join(parts[:end])
+        if key in CHAPTERS:
+            return CHAPTERS[key]
+    raise KeyError(f"chapter_of: {name!r} is in no module of nnlib.CHAPTERS.")
+
+
+#: public name -> the module that defines it: the one list of nnlib's public functions and
+#: classes (constants such as ``datasets.SAMPLE_DIR`` are reached through their module; the data
+#: modules' names are importable from ``nnlib.datasets`` too)
 EXPORTS = {
     "sum_squared_error": "losses",
+    "Loss": "losses",
     "cross_entropy_error": "losses",
     "CategoricalCrossentropy": "losses",
     "SoftmaxCrossentropy": "losses",
@@ -45,12 +86,20 @@ EXPORTS = {
     "train_test_split": "batches",
     "minibatches": "batches",
     "load_mnist": "datasets",
-    "read_idx": "datasets",
-    "write_idx": "datasets",
-    "download_mnist": "datasets",
+    "flatten": "datasets",
+    "default_data_dir": "downloads",
+    "Dataset": "datasets",
+    "FileInfo": "downloads",
+    "ChecksumError": "downloads",
+    "DownloadError": "downloads",
+    "read_idx": "idx",
+    "write_idx": "idx",
+    "download_mnist": "downloads",
     "scale_pixels": "datasets",
     "progress": "progress",
+    "progress_enabled": "progress",
     "Dense": "layers",
+    "Layer": "layers",
     "Dropout": "layers",
     "ReLU": "activations",
     "Softmax": "activations",
@@ -67,9 +116,10 @@ EXPORTS = {
     "plot_curves": "plotting",
     "plot_image_grid": "plotting",
     "regularization_loss": "regularizers",
+    "penalty": "regularizers",
+    "penalty_gradient": "regularizers",
     "train": "training",
     "evaluate": "training",
-    "loss_input": "training",
     "Optimizer": "optimizers",
     "SGD": "optimizers",
     "AdaGrad": "optimizers",

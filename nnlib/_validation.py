@@ -4,7 +4,14 @@ Each check raises ``ValueError`` (or ``TypeError``) with a message that names wh
 what was expected and what was got, so a student sees the mistake, not a silent wrong answer.
 Introduced in chapter 1.
 """
+import math
+import numbers
+
 import numpy as np
+
+#: What a NaN in a computed array usually means; said where the NaN cannot come from the data.
+NAN_HINT = ("a NaN usually means the learning rate is too high or an earlier step divided by "
+            "zero")
 
 
 def as_float_array(values, *, who, name, ndim=None):
@@ -26,17 +33,91 @@ def as_float_array(values, *, who, name, ndim=None):
     return array
 
 
-def check_finite(array, *, who, name):
-    """Raise if ``array`` holds NaN or infinity, saying how many and where the first one is."""
+def check_finite(array, *, who, name, hint=NAN_HINT):
+    """Raise if ``array`` holds NaN or infinity, saying how many, where the first one is, and
+    ``hint`` (what it usually means)."""
     finite = np.isfinite(array)
     if not finite.all():
         bad = np.argwhere(~finite)
         first = tuple(int(i) for i in bad[0])
         raise ValueError(
             f"{who}: {name} contains {len(bad)} NaN or infinite value(s), first at index {first}; "
-            "expected finite numbers (a NaN usually means the learning rate is too high "
-            "or an earlier step divided by zero)."
+            f"expected finite numbers ({hint})."
         )
+
+
+def all_finite(*arrays):
+    """True when none of ``arrays`` holds a NaN or an infinity.
+
+    Fast for the usual answer: one dot product of each array with itself, which any NaN or
+    infinity makes non-finite (so can squares beyond the dtype's range: then every element is
+    checked). Shapes: any.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        for array in arrays:
+            array = np.asarray(array)
+            if array.dtype.kind != "f":
+                if array.dtype.kind in "iub":
+                    continue
+                if not np.isfinite(array).all():
+                    return False
+                continue
+            flat = array.reshape(-1)
+            if not math.isfinite(flat @ flat) and not np.isfinite(array).all():
+                return False
+    return True
+
+
+def check_number(value, *, who, name, low=0.0, high=None, low_open=False):
+    """Raise unless ``value`` is a finite real number in the allowed range; return it as a float.
+
+    The range is ``[low, high)`` (``(low, high)`` with ``low_open``); ``high=None`` means no
+    upper bound.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{who}: {name} must be a number, got {value!r}.")
+    number = float(value)
+    too_low = number <= low if low_open else number < low
+    too_high = high is not None and number >= high
+    if not math.isfinite(number) or too_low or too_high:
+        left = "(" if low_open else "["
+        right = "inf)" if high is None else f"{high:g})"
+        raise ValueError(
+            f"{who}: {name} must be a finite number in {left}{low:g}, {right}, got {value!r}."
+        )
+    return number
+
+
+def check_whole(value, *, who, name, minimum=1, allow_none=False):
+    """Raise unless ``value`` is a whole number >= ``minimum`` (or None, with ``allow_none``);
+    return it as an int (or None). A float such as 3.0 counts; 2.5, True and "3" do not."""
+    if value is None and allow_none:
+        return None
+    whole = (not isinstance(value, bool) and isinstance(value, numbers.Real)
+             and math.isfinite(value) and int(value) == value)
+    if not whole or value < minimum:
+        raise ValueError(f"{who}: {name} must be a whole number >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def check_gradient_shape(doutputs, shape, *, who):
+    """Raise unless the incoming gradient ``doutputs`` has exactly the layer's output ``shape``.
+
+    NumPy would broadcast a (1, k) gradient to (n, k) without a word; a backward pass must not.
+    """
+    got = np.shape(doutputs)
+    if got != tuple(shape):
+        raise ValueError(
+            f"{who}: backward got a gradient of shape {got} but the last forward's outputs have "
+            f"shape {tuple(shape)}; expected the gradient of the loss w.r.t. those outputs, of the "
+            "same shape."
+        )
+
+
+def check_not_empty(array, *, who, name):
+    """Raise if ``array`` has no samples (first dimension 0)."""
+    if len(array) == 0:
+        raise ValueError(f"{who}: {name} has 0 samples; expected at least one.")
 
 
 def check_samples_match(a, b, *, who, name_a, name_b):
@@ -97,10 +178,16 @@ def class_indices(y_true, y_pred, *, who):
     raise ValueError(f"{who}: y_true has shape {y_true.shape}; {expected}.")
 
 
-def check_probabilities(y_pred, *, who):
-    """Raise unless ``y_pred`` is a finite 2-D array of values in [0, 1].
+#: How far a row of probabilities may sum from 1: room for float32 rounding and for the small
+#: nudges of a numerical gradient check, far below any real mistake (rows summing to 1.5, 0.03).
+ROW_SUM_TOLERANCE = 1e-3
 
-    Shapes: y_pred (n, n_classes).
+
+def check_probabilities(y_pred, *, who, rows_sum_to_one=False):
+    """Raise unless ``y_pred`` is a finite 2-D array of values in [0, 1]; return it as floats.
+
+    With ``rows_sum_to_one`` each row must also sum to 1 (within ``ROW_SUM_TOLERANCE``), as a
+    softmax output does. Shapes: y_pred (n, n_classes).
     """
     y_pred = as_float_array(y_pred, who=who, name="y_pred", ndim=2)
     if y_pred.size and (y_pred.min() < 0 or y_pred.max() > 1):
@@ -108,6 +195,15 @@ def check_probabilities(y_pred, *, who):
             f"{who}: y_pred holds values from {y_pred.min():.4g} to {y_pred.max():.4g}; "
             "expected probabilities in [0, 1] (did you pass raw scores instead of softmax outputs?)."
         )
+    if rows_sum_to_one and y_pred.size:
+        sums = y_pred.sum(axis=1)                                  # (n,)
+        bad = np.flatnonzero(np.abs(sums - 1) > ROW_SUM_TOLERANCE)
+        if bad.size:
+            raise ValueError(
+                f"{who}: y_pred has {bad.size} row(s) that do not sum to 1, the first is row "
+                f"{bad[0]} with sum {sums[bad[0]]:.4g}; expected each row to be a probability "
+                "distribution over the classes (a softmax output)."
+            )
     return y_pred
 
 

@@ -5,7 +5,7 @@ training from chapter 5 on.
 """
 import numpy as np
 
-from nnlib._validation import check_samples_match
+from nnlib._validation import check_not_empty, check_number, check_samples_match, check_whole
 
 
 def _generator(rng):
@@ -19,8 +19,8 @@ def sample_batch(X, y, batch_size, *, rng=None):
     Shapes: X (n, ...), y (n, ...) -> X_batch (batch_size, ...), y_batch (batch_size, ...).
     """
     check_samples_match(X, y, who="sample_batch", name_a="X", name_b="y")
-    if not 0 < batch_size:
-        raise ValueError(f"sample_batch: batch_size must be positive, got {batch_size}.")
+    check_not_empty(X, who="sample_batch", name="X")
+    batch_size = check_whole(batch_size, who="sample_batch", name="batch_size")
     mask = _generator(rng).choice(len(X), batch_size)
     return X[mask], y[mask]
 
@@ -32,12 +32,16 @@ def train_test_split(X, y, test_fraction=0.2, *, rng=None):
     ``round(n * test_fraction)`` test samples.
     """
     check_samples_match(X, y, who="train_test_split", name_a="X", name_b="y")
-    if not 0 < test_fraction < 1:
+    check_number(test_fraction, who="train_test_split", name="test_fraction", low_open=True,
+                 high=1.0)
+    n_test = int(round(len(X) * test_fraction))
+    if not 0 < n_test < len(X):
         raise ValueError(
-            f"train_test_split: test_fraction must lie strictly between 0 and 1, got {test_fraction}."
+            f"train_test_split: {len(X)} samples with test_fraction={test_fraction} leave "
+            f"{n_test} for testing and {len(X) - n_test} for training; expected at least one "
+            "sample on each side (more data, or a test_fraction nearer 0.5)."
         )
     order = _generator(rng).permutation(len(X))
-    n_test = int(round(len(X) * test_fraction))
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]
 
@@ -49,8 +53,7 @@ def minibatches(X, y, batch_size, *, shuffle=True, rng=None):
     With ``shuffle`` the order is a fresh permutation from ``rng`` (or ``np.random``).
     """
     check_samples_match(X, y, who="minibatches", name_a="X", name_b="y")
-    if batch_size < 1:
-        raise ValueError(f"minibatches: batch_size must be at least 1, got {batch_size}.")
+    batch_size = check_whole(batch_size, who="minibatches", name="batch_size")
     n = len(X)
     if shuffle:
         order = _generator(rng).permutation(n)

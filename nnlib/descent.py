@@ -7,6 +7,7 @@ Introduced in chapter 4.
 """
 import numpy as np
 
+from nnlib._validation import check_number, check_whole
 from nnlib.gradcheck import numerical_gradient
 
 
@@ -25,11 +26,8 @@ def gradient_descent(f, init_x, lr=0.01, step_num=100, *, return_path=False):
         )
     if not np.all(np.isfinite(start)):
         raise ValueError("gradient_descent: init_x contains NaN or infinity; expected finite numbers.")
-    if int(step_num) != step_num or step_num < 0:
-        raise ValueError(
-            f"gradient_descent: step_num must be a whole number >= 0, got {step_num!r}."
-        )
-    step_num = int(step_num)
+    lr = check_number(lr, who="gradient_descent", name="lr")
+    step_num = check_whole(step_num, who="gradient_descent", name="step_num", minimum=0)
     x = start.astype(np.float64)                       # a copy, so init_x stays as it was
     path = np.empty((step_num + 1, *x.shape)) if return_path else None
     if return_path:

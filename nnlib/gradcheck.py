@@ -5,6 +5,8 @@
 """
 import numpy as np
 
+from nnlib._validation import check_number
+
 
 def numerical_gradient(f, x, h=1e-4):
     """Central-difference gradient of the scalar function ``f`` at ``x``.
@@ -24,16 +26,27 @@ def numerical_gradient(f, x, h=1e-4):
             f"numerical_gradient: x has dtype {x.dtype}; expected float64.{hint} "
             "Convert first, e.g. x = x.astype(np.float64)."
         )
+    check_number(h, who="numerical_gradient", name="h", low_open=True)
     grad = np.zeros_like(x)
     for index in np.ndindex(x.shape):
         original = x[index]
         x[index] = original + h
-        f_plus = f(x)
+        f_plus = _scalar(f(x))
         x[index] = original - h
-        f_minus = f(x)
+        f_minus = _scalar(f(x))
         x[index] = original
         grad[index] = (f_plus - f_minus) / (2 * h)
     return grad
+
+
+def _scalar(value):
+    """``value`` unchanged if it is one number, else a clear error (f must return a scalar)."""
+    if np.ndim(value) != 0:
+        raise ValueError(
+            f"numerical_gradient: f returned an array of shape {np.shape(value)}; expected one "
+            "number (a scalar loss), e.g. the mean or sum of what it computes."
+        )
+    return value
 
 
 def relative_error(a, b):
@@ -74,14 +87,12 @@ def check_layer(layer, inputs, *, rng=None, h=1e-6, training=False):
 def check_loss(loss, y_pred, y_true, *, h=1e-6):
     """Compare ``loss.backward`` with the numerical gradient of ``loss.calculate``.
 
-    A loss whose ``forward`` stores ``output`` (``SoftmaxCrossentropy``: ``y_pred`` are logits,
-    ``output`` the probabilities) gets that output in ``backward``, as the book's combined loss
-    expects; the gradient is still w.r.t. ``y_pred``.
+    ``backward`` gets the loss's ``predictions`` (the probabilities, for
+    ``SoftmaxCrossentropy``); the gradient is w.r.t. ``y_pred`` for every loss.
     Shapes: y_pred (n, k) float64, y_true as the loss expects. Returns the relative error.
     """
     y_pred = np.array(y_pred, dtype=np.float64)
-    loss.forward(y_pred, y_true)
-    stored = getattr(loss, "output", None)
-    analytic = loss.backward(y_pred if stored is None else stored, y_true)
+    loss.calculate(y_pred, y_true)
+    analytic = loss.backward(loss.predictions, y_true)
     numeric = numerical_gradient(lambda p: loss.calculate(p, y_true), y_pred, h)
     return relative_error(analytic, numeric)

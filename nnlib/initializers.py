@@ -1,11 +1,22 @@
 """Weight initialisers: functions ``init(shape, *, rng=None) -> array`` for a Dense layer.
 
 ``small_normal`` is the book's ``0.01 * randn`` (the default, introduced in chapter 2);
-``glorot_uniform`` and ``he_normal`` scale the weights to the layer's size (chapters 6-7).
+``he_normal`` (chapter 6) and ``glorot_uniform`` (chapter 7) scale the weights to the layer's size.
 With ``rng=None`` the draws come from NumPy's global ``np.random`` (what ``nnfs.init()`` seeds
 and makes float32); pass ``rng=np.random.default_rng(seed)`` for an independent stream.
 """
 import numpy as np
+
+
+def _fans(shape, *, who):
+    """``(fan_in, fan_out)`` from a weight shape, which must be two whole numbers >= 1."""
+    if (len(np.shape(shape)) != 1 or len(shape) != 2
+            or not all(isinstance(n, (int, np.integer)) and n >= 1 for n in shape)):
+        raise ValueError(
+            f"{who}: shape is {shape!r}; expected (fan_in, fan_out), two whole numbers >= 1, "
+            "the shape of a Dense layer's weights."
+        )
+    return shape
 
 
 def _standard_normal(shape, rng):
@@ -24,7 +35,7 @@ def glorot_uniform(shape, *, rng=None):
 
     Shapes: shape = (fan_in, fan_out) -> array of that shape.
     """
-    fan_in, fan_out = shape
+    fan_in, fan_out = _fans(shape, who="glorot_uniform")
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     generator = np.random if rng is None else rng
     return generator.uniform(-limit, limit, size=shape)
@@ -35,5 +46,5 @@ def he_normal(shape, *, rng=None):
 
     Shapes: shape = (fan_in, fan_out) -> array of that shape.
     """
-    fan_in = shape[0]
+    fan_in, _ = _fans(shape, who="he_normal")
     return np.sqrt(2.0 / fan_in) * _standard_normal(shape, rng)

@@ -5,22 +5,28 @@ The contract (chapter 2 for ``forward``, chapter 5 for ``backward``):
 - ``forward(inputs, *, training=False)`` returns the outputs and remembers what ``backward``
   needs; the outputs are also kept in ``self.output`` (the book's habit).
 - ``backward(doutputs)`` takes the gradient of the loss w.r.t. the outputs and returns the
-  gradient w.r.t. the inputs (None from a ``Dense`` built with ``input_gradient=False``, for
-  a model's first layer). Parameter gradients are stored next to their parameters
+  gradient w.r.t. the inputs. Parameter gradients are stored next to their parameters
   (``weights`` / ``dweights``), assigned, never accumulated; ``doutputs`` is never changed.
 - ``parameters()`` lists ``(value, gradient)`` pairs, in a fixed order, for the optimizers,
   with ``parameter_names`` naming them; ``penalty()`` is the layer's regularisation loss.
 """
 import numpy as np
 
+from nnlib._validation import check_gradient_shape, check_number, check_whole
 from nnlib.initializers import small_normal
-from nnlib.regularizers import penalty, penalty_gradient
 
 
 class Layer:
-    """Base class: a layer without parameters, penalty 0, and the backward-before-forward check."""
+    """Base class: a layer without parameters, penalty 0, a ``repr`` of its class name, and the
+    checks every ``backward`` starts with. A subclass needs only ``forward`` and ``backward``.
+    """
 
     parameter_names = ()
+    inputs = None       # what the last forward was given, (n, k)
+    output = None       # what the last forward returned
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
 
     def parameters(self):
         """``(value, gradient)`` pairs, gradient ``None`` before the first backward."""
@@ -30,12 +36,17 @@ class Layer:
         """Regularisation loss of this layer (0 for layers without parameters)."""
         return 0.0
 
-    def _require_forward(self, attribute):
-        if getattr(self, attribute, None) is None:
+    def _require_forward(self, attribute, doutputs=None):
+        """Raise unless a forward pass has set ``attribute``; then, with ``doutputs`` given,
+        unless it has the shape of that attribute (the last forward's inputs or outputs)."""
+        kept = getattr(self, attribute, None)
+        if kept is None:
             raise RuntimeError(
                 f"{self!r}: backward() was called before forward(); run a forward pass first "
                 "so the layer knows its inputs."
             )
+        if doutputs is not None:
+            check_gradient_shape(doutputs, np.shape(kept), who=repr(self))
 
 
 class Dense(Layer):
@@ -44,31 +55,24 @@ class Dense(Layer):
     Shapes: inputs (n, n_inputs) -> outputs (n, n_neurons); weights (n_inputs, n_neurons),
     biases (1, n_neurons). ``init`` draws the weights (default ``0.01 * randn``, the book's);
     biases start at zero. Optional L1/L2 coefficients add a penalty (chapter 5).
-    ``input_gradient=False`` is for a model's first layer: its inputs are the data, whose
-    gradient training never uses, so ``backward`` skips that matrix product (a third of the
-    layer's work, as autograd frameworks skip it for data) and returns None.
     Introduced in chapter 2.
     """
 
     parameter_names = ("weights", "biases")
 
     def __init__(self, n_inputs, n_neurons, *, init=small_normal, rng=None,
-                 weight_l1=0.0, weight_l2=0.0, bias_l1=0.0, bias_l2=0.0, input_gradient=True):
-        for name, value in (("n_inputs", n_inputs), ("n_neurons", n_neurons)):
-            if int(value) != value or value < 1:
-                raise ValueError(f"Dense: {name} must be a positive whole number, got {value!r}.")
+                 weight_l1=0.0, weight_l2=0.0, bias_l1=0.0, bias_l2=0.0):
+        n_inputs = check_whole(n_inputs, who="Dense", name="n_inputs")
+        n_neurons = check_whole(n_neurons, who="Dense", name="n_neurons")
         for name, value in (("weight_l1", weight_l1), ("weight_l2", weight_l2),
                             ("bias_l1", bias_l1), ("bias_l2", bias_l2)):
-            if not value >= 0:
-                raise ValueError(f"Dense: {name} must be >= 0, got {value!r}.")
+            check_number(value, who="Dense", name=name)
         self.weights = init((n_inputs, n_neurons), rng=rng)     # (n_inputs, n_neurons)
         self.biases = np.zeros((1, n_neurons))                  # (1, n_neurons)
         if self.biases.dtype != self.weights.dtype:
             self.biases = self.biases.astype(self.weights.dtype)
         self.weight_l1, self.weight_l2 = weight_l1, weight_l2
         self.bias_l1, self.bias_l2 = bias_l1, bias_l2
-        self.input_gradient = bool(input_gradient)
-        self.inputs = self.output = None
         self.dweights = self.dbiases = None
 
     def __repr__(self):
@@ -88,21 +92,31 @@ class Dense(Layer):
         return self.output
 
     def backward(self, doutputs):
-        self._require_forward("inputs")
+        """Store ``dweights = inputs.T @ doutputs`` and ``dbiases = sum(doutputs)`` (plus the
+        penalties' gradients); return ``dinputs = doutputs @ weights.T``.
+        Shapes: doutputs (n, n_neurons) -> dinputs (n, n_inputs)."""
+        self._backward_parameters(doutputs)
+        return np.dot(doutputs, self.weights.T)                        # (n, n_inputs)
+
+    def _backward_parameters(self, doutputs):
+        """The parameter half of ``backward``: all a model's first layer needs in training,
+        where its inputs are data (``Sequential.backward`` then calls only this)."""
+        from nnlib.regularizers import penalty_gradient     # chapter 5, with backward
+
+        self._require_forward("output", doutputs)
         self.dweights = np.dot(self.inputs.T, doutputs)                # (n_inputs, n_neurons)
         self.dbiases = np.sum(doutputs, axis=0, keepdims=True)         # (1, n_neurons)
         if self.weight_l1 or self.weight_l2:
             self.dweights += penalty_gradient(self.weights, self.weight_l1, self.weight_l2)
         if self.bias_l1 or self.bias_l2:
             self.dbiases += penalty_gradient(self.biases, self.bias_l1, self.bias_l2)
-        if not self.input_gradient:
-            return None
-        return np.dot(doutputs, self.weights.T)                        # (n, n_inputs)
 
     def parameters(self):
         return [(self.weights, self.dweights), (self.biases, self.dbiases)]
 
     def penalty(self):
+        from nnlib.regularizers import penalty              # chapter 5, with backward
+
         return (penalty(self.weights, self.weight_l1, self.weight_l2)
                 + penalty(self.biases, self.bias_l1, self.bias_l2))
 
@@ -115,11 +129,10 @@ class Dropout(Layer):
     """
 
     def __init__(self, rate, *, rng=None):
-        if not 0 <= rate < 1:
-            raise ValueError(f"Dropout: rate is the fraction dropped and must lie in [0, 1), got {rate!r}.")
+        check_number(rate, who="Dropout", name="rate (the fraction dropped)", high=1.0)
         self.rate = rate
         self.rng = rng
-        self.mask = self.output = None
+        self.mask = None
 
     def __repr__(self):
         return f"Dropout({self.rate})"
@@ -135,5 +148,5 @@ class Dropout(Layer):
         return self.output
 
     def backward(self, doutputs):
-        self._require_forward("mask")
+        self._require_forward("mask", doutputs)
         return doutputs * self.mask

@@ -4,7 +4,7 @@ Introduced in chapter 1 (``accuracy``); ``regression_accuracy`` in chapter 7.
 """
 import numpy as np
 
-from nnlib._validation import as_float_array, class_indices
+from nnlib._validation import as_float_array, check_number, class_indices
 
 
 def accuracy(y_pred, y_true):
@@ -33,4 +33,6 @@ def regression_accuracy(y_pred, y_true, precision=None):
         )
     if precision is None:
         precision = np.std(y_true) / 250
+    else:
+        check_number(precision, who="regression_accuracy", name="precision", low_open=True)
     return np.mean(np.absolute(y_pred - y_true) < precision)

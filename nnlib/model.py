@@ -5,6 +5,8 @@ Introduced in chapter 2 (``forward``), used by hill climbing in chapter 3 (``sna
 """
 import numpy as np
 
+from nnlib.layers import Dense
+
 
 class Sequential:
     """Layers applied one after the other.
@@ -16,6 +18,13 @@ class Sequential:
         self.layers = list(layers)
         if not self.layers:
             raise ValueError("Sequential: expected at least one layer, got none.")
+        for index, layer in enumerate(self.layers):
+            if isinstance(layer, type) or not (callable(getattr(layer, "forward", None))
+                    and callable(getattr(layer, "backward", None))):
+                raise TypeError(
+                    f"Sequential: layer {index} is {layer!r} (a {type(layer).__name__}); expected "
+                    "a layer object with forward() and backward(), e.g. ReLU() rather than ReLU."
+                )
 
     def __repr__(self):
         return "Sequential([" + ", ".join(repr(layer) for layer in self.layers) + "])"
@@ -26,11 +35,25 @@ class Sequential:
             outputs = layer.forward(outputs, training=training)
         return outputs
 
-    def backward(self, doutputs):
-        """Propagate the gradient of the loss w.r.t. the outputs back through every layer."""
-        for layer in reversed(self.layers):
+    def backward(self, doutputs, *, input_gradient=True):
+        """Propagate the gradient of the loss w.r.t. the outputs back through every layer;
+        return the gradient w.r.t. the model's inputs.
+
+        ``input_gradient=False`` (what ``train`` passes: the inputs are data, whose gradient
+        nothing uses) returns None instead, and a first layer that is a ``Dense`` then skips
+        the product that would compute it (a third of its work; autograd frameworks skip it
+        for data too). Every parameter gradient is the same either way.
+        """
+        for layer in reversed(self.layers[1:]):
             doutputs = layer.backward(doutputs)
-        return doutputs
+        first = self.layers[0]
+        if input_gradient:
+            return first.backward(doutputs)
+        if type(first).backward is Dense.backward:          # not a subclass with its own
+            first._backward_parameters(doutputs)
+        else:
+            first.backward(doutputs)
+        return None
 
     def parameters(self):
         """Every layer's ``(value, gradient)`` pairs, first layer first."""

@@ -17,40 +17,19 @@ The book splits a step into ``pre_update_params`` (decay), ``update_params(layer
 optimizer keeps its state (velocities, caches, moments) itself, keyed by the parameter array
 and created the first time it sees it; nothing is attached to the layers.
 
-Each update is written as the book's expression (in a comment) followed by the same operations,
-in the same order, done in place with ``out=`` into arrays kept from step to step: the results
-are bit for bit the book's, but a step allocates nothing (a fresh array per operation made Adam
-a third of an MNIST epoch). Every intermediate array has the dtype the book's expression gives
-it (``lr * grad`` stays float32 for a float32 gradient even when the parameter is float64), so
-runs that mix float32 and float64 match the book too.
+Each update below reads as the book's formula, operation for operation and in the same order, so
+the results are bit for bit the book's. Updating the moments and caches in place
+(``m *= beta_1; m += (1 - beta_1) * grad``) is the same arithmetic as the book's
+``m = beta_1 * m + (1 - beta_1) * grad`` without a new state array per step. For parameters of
+thousands of elements, ``step`` runs the same operations from ``nnlib._fast_steps`` instead,
+into arrays kept from step to step (bit for bit the same results, without the cost of a fresh
+array per operation); reading this file is enough to know what a step computes.
 Introduced in chapter 6.
 """
-import math
-import numbers
-
 import numpy as np
 
-__all__ = ["Optimizer", "SGD", "AdaGrad", "RMSprop", "Adam"]
-
-
-def _check_number(value, *, who, name, low=0.0, high=None, low_open=False):
-    """Raise unless ``value`` is a finite real number in the allowed range; return it as a float.
-
-    The range is ``[low, high)`` (``(low, high)`` with ``low_open``); ``high=None`` means no
-    upper bound.
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{who}: {name} must be a number, got {value!r}.")
-    number = float(value)
-    too_low = number <= low if low_open else number < low
-    too_high = high is not None and number >= high
-    if not math.isfinite(number) or too_low or too_high:
-        left = "(" if low_open else "["
-        right = "inf)" if high is None else f"{high:g})"
-        raise ValueError(
-            f"{who}: {name} must be a finite number in {left}{low:g}, {right}, got {value!r}."
-        )
-    return number
+from nnlib import _fast_steps
+from nnlib._validation import NAN_HINT, all_finite, check_finite, check_number
 
 
 def _parameter_pairs(layers_or_model, *, who):
@@ -84,12 +63,11 @@ class Optimizer:
 
     def __init__(self, learning_rate, *, decay=0.0):
         who = type(self).__name__
-        self.learning_rate = _check_number(learning_rate, who=who, name="learning_rate")
-        self.decay = _check_number(decay, who=who, name="decay")
+        self.learning_rate = check_number(learning_rate, who=who, name="learning_rate")
+        self.decay = check_number(decay, who=who, name="decay")
         self.current_learning_rate = self.learning_rate
         self.iterations = 0
         self._states = {}   # id(value) -> (value, state dict); value kept so its id stays unique
-        self._work = {}     # (name, shape, dtype) -> array reused by every update of that shape
 
     #: Attributes that ``repr`` shows; a subclass adds its own hyper-parameters.
     hyperparameters = ("learning_rate", "decay")
@@ -122,11 +100,21 @@ class Optimizer:
                     f"{who}.step: parameter {index} is a {type(value).__name__}; expected a "
                     "NumPy array that can be updated in place."
                 )
+
+        if not all_finite(*(gradient for _, gradient in pairs)):
+            for index, (value, gradient) in enumerate(pairs):
+                check_finite(gradient, who=f"{who}.step",
+                             name=f"the gradient of parameter {index} (shape {np.shape(value)})",
+                             hint="no parameter was changed; " + NAN_HINT)
         if self.decay:
             self.current_learning_rate = self.learning_rate * (
                 1. / (1. + self.decay * self.iterations))
+        fast_update = type(self).__dict__.get("_fast_update")   # nnlib's own classes only
         for value, gradient in pairs:
-            self._update(value, gradient, self.state_of(value))
+            if fast_update is not None and value.size >= _fast_steps.MIN_SIZE:
+                fast_update(self, value, gradient, self.state_of(value))   # same numbers, faster
+            else:
+                self._update(value, gradient, self.state_of(value))
         self.iterations += 1
 
     def state_of(self, value):
@@ -141,18 +129,6 @@ class Optimizer:
         if name not in state:
             state[name] = np.zeros(value.shape, dtype)
         return state[name]
-
-    def work_array(self, name, value, dtype):
-        """An array to hold the intermediate result ``name`` of an update, so that none is
-        allocated: ``value``'s shape, ``dtype`` the one the book's expression gives it.
-
-        Parameters are updated one after the other, so all those of one shape share it; its
-        contents mean nothing between updates.
-        """
-        key = (name, value.shape, dtype)
-        if key not in self._work:
-            self._work[key] = np.empty(value.shape, dtype)
-        return self._work[key]
 
     def _update(self, value, gradient, state):
         raise NotImplementedError
@@ -175,29 +151,23 @@ class SGD(Optimizer):
 
     def __init__(self, learning_rate=1.0, *, decay=0.0, momentum=0.0, nesterov=False):
         super().__init__(learning_rate, decay=decay)
-        self.momentum = _check_number(momentum, who="SGD", name="momentum", high=1.0)
+        self.momentum = check_number(momentum, who="SGD", name="momentum", high=1.0)
         if nesterov and not self.momentum:
             raise ValueError("SGD: nesterov=True needs a momentum > 0, got momentum=0.")
         self.nesterov = bool(nesterov)
 
+    _fast_update = _fast_steps.sgd      # the same update for large arrays, see there
+
     def _update(self, value, gradient, state):
         lr = self.current_learning_rate
         if not self.momentum:
-            # value += -lr * grad
-            value += np.multiply(gradient, -lr, out=self.work_array("step", value, gradient.dtype))
+            value += -lr * gradient
             return
         velocity = self.state_array(state, "velocity", value, np.result_type(value, gradient))
-        # velocity = momentum * velocity - lr * grad
-        lr_gradient = np.multiply(gradient, lr,
-                                  out=self.work_array("lr_grad", value, gradient.dtype))
-        velocity *= self.momentum
-        velocity -= lr_gradient
+        velocity *= self.momentum                   # velocity = momentum * velocity - lr * grad
+        velocity -= lr * gradient
         if self.nesterov:
-            # value += momentum * velocity - lr * grad
-            step = np.multiply(velocity, self.momentum,
-                               out=self.work_array("step", value, velocity.dtype))
-            step -= lr_gradient
-            value += step
+            value += self.momentum * velocity - lr * gradient
         else:
             value += velocity
 
@@ -213,23 +183,14 @@ class AdaGrad(Optimizer):
 
     def __init__(self, learning_rate=1.0, *, decay=0.0, epsilon=1e-7):
         super().__init__(learning_rate, decay=decay)
-        self.epsilon = _check_number(epsilon, who="AdaGrad", name="epsilon", low_open=True)
+        self.epsilon = check_number(epsilon, who="AdaGrad", name="epsilon", low_open=True)
+
+    _fast_update = _fast_steps.adagrad      # the same update for large arrays, see there
 
     def _update(self, value, gradient, state):
         cache = self.state_array(state, "cache", value, value.dtype)
-        # cache += grad**2
-        cache += np.square(gradient, out=self.work_array("squared", value, gradient.dtype))
-        _adaptive_step(self, value, gradient, cache)
-
-
-def _adaptive_step(optimizer, value, gradient, cache):
-    """AdaGrad's and RMSprop's ``value += -lr * grad / (sqrt(cache) + epsilon)``, in place."""
-    denominator = np.sqrt(cache, out=optimizer.work_array("denominator", value, cache.dtype))
-    denominator += optimizer.epsilon
-    lr_gradient = np.multiply(gradient, -optimizer.current_learning_rate,
-                              out=optimizer.work_array("lr_grad", value, gradient.dtype))
-    step = optimizer.work_array("step", value, np.result_type(gradient, cache))
-    value += np.divide(lr_gradient, denominator, out=step)
+        cache += gradient ** 2
+        value += -self.current_learning_rate * gradient / (np.sqrt(cache) + self.epsilon)
 
 
 class RMSprop(Optimizer):
@@ -243,17 +204,16 @@ class RMSprop(Optimizer):
 
     def __init__(self, learning_rate=0.001, *, decay=0.0, rho=0.9, epsilon=1e-7):
         super().__init__(learning_rate, decay=decay)
-        self.rho = _check_number(rho, who="RMSprop", name="rho", high=1.0)
-        self.epsilon = _check_number(epsilon, who="RMSprop", name="epsilon", low_open=True)
+        self.rho = check_number(rho, who="RMSprop", name="rho", high=1.0)
+        self.epsilon = check_number(epsilon, who="RMSprop", name="epsilon", low_open=True)
+
+    _fast_update = _fast_steps.rmsprop      # the same update for large arrays, see there
 
     def _update(self, value, gradient, state):
         cache = self.state_array(state, "cache", value, np.result_type(value, gradient))
-        # cache = rho * cache + (1 - rho) * grad**2
-        squared = np.square(gradient, out=self.work_array("squared", value, gradient.dtype))
-        squared *= 1 - self.rho
-        cache *= self.rho
-        cache += squared
-        _adaptive_step(self, value, gradient, cache)
+        cache *= self.rho                           # cache = rho * cache + (1 - rho) * grad**2
+        cache += (1 - self.rho) * gradient ** 2
+        value += -self.current_learning_rate * gradient / (np.sqrt(cache) + self.epsilon)
 
 
 class Adam(Optimizer):
@@ -271,32 +231,21 @@ class Adam(Optimizer):
     def __init__(self, learning_rate=0.001, *, decay=0.0, beta_1=0.9, beta_2=0.999,
                  epsilon=1e-7):
         super().__init__(learning_rate, decay=decay)
-        self.beta_1 = _check_number(beta_1, who="Adam", name="beta_1", high=1.0)
-        self.beta_2 = _check_number(beta_2, who="Adam", name="beta_2", high=1.0)
-        self.epsilon = _check_number(epsilon, who="Adam", name="epsilon", low_open=True)
+        self.beta_1 = check_number(beta_1, who="Adam", name="beta_1", high=1.0)
+        self.beta_2 = check_number(beta_2, who="Adam", name="beta_2", high=1.0)
+        self.epsilon = check_number(epsilon, who="Adam", name="epsilon", low_open=True)
+
+    _fast_update = _fast_steps.adam      # the same update for large arrays, see there
 
     def _update(self, value, gradient, state):
         dtype = np.result_type(value, gradient)     # the moments' dtype in the book's expressions
         m = self.state_array(state, "m", value, dtype)
         v = self.state_array(state, "v", value, dtype)
-        scaled = self.work_array("scaled_grad", value, gradient.dtype)
         t = self.iterations + 1
-        # m = beta_1 * m + (1 - beta_1) * grad
-        m *= self.beta_1
-        m += np.multiply(gradient, 1 - self.beta_1, out=scaled)
-        # m_hat = m / (1 - beta_1**t)
-        m_hat = np.divide(m, 1 - self.beta_1 ** t, out=self.work_array("m_hat", value, dtype))
-        # v = beta_2 * v + (1 - beta_2) * grad**2
-        v *= self.beta_2
-        squared = np.square(gradient, out=scaled)
-        squared *= 1 - self.beta_2
-        v += squared
-        # v_hat = v / (1 - beta_2**t), then the denominator sqrt(v_hat) + epsilon
-        denominator = np.divide(v, 1 - self.beta_2 ** t,
-                                out=self.work_array("denominator", value, dtype))
-        np.sqrt(denominator, out=denominator)
-        denominator += self.epsilon
-        # value += -lr * m_hat / (sqrt(v_hat) + epsilon)
-        m_hat *= -self.current_learning_rate
-        m_hat /= denominator
-        value += m_hat
+        m *= self.beta_1                            # m = beta_1 * m + (1 - beta_1) * grad
+        m += (1 - self.beta_1) * gradient
+        v *= self.beta_2                            # v = beta_2 * v + (1 - beta_2) * grad**2
+        v += (1 - self.beta_2) * gradient ** 2
+        m_hat = m / (1 - self.beta_1 ** t)
+        v_hat = v / (1 - self.beta_2 ** t)
+        value += -self.current_learning_rate * m_hat / (np.sqrt(v_hat) + self.epsilon)

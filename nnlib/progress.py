@@ -2,7 +2,8 @@
 
 Progress bars are volatile output (timings change every run), so they are switched off where
 outputs are stored or compared: the tests and ``make run`` set ``NNLIB_PROGRESS=0``.
-Introduced in chapter 2.
+Introduced in chapter 1 (the MNIST download shows one); the training loops use it from
+chapter 2 on.
 """
 import os
 

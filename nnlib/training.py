@@ -6,36 +6,32 @@ out by hand::
 
     outputs = model.forward(X_batch, training=True)
     data_loss = loss.calculate(outputs, y_batch)
-    model.backward(loss.backward(<probabilities or outputs>, y_batch))
+    model.backward(loss.backward(loss.predictions, y_batch))
     optimizer.step(model)
+
+``loss.predictions`` are the predictions the loss judged (the probabilities for
+``SoftmaxCrossentropy``, the model's outputs for every other loss); the metric judges them too.
 
 The library never prints: ``train`` returns a history whose lists hold every number a progress
 line needs (``epoch: ..., acc: ..., loss: ...``), and the notebook prints what it wants from it.
 Introduced in chapter 5.
 """
 import math
-import numbers
 
 import numpy as np
 
+from nnlib._validation import (
+    all_finite,
+    check_finite,
+    check_not_empty,
+    check_number,
+    check_samples_match,
+    check_whole,
+)
 from nnlib.batches import minibatches
 from nnlib.metrics import accuracy
+from nnlib.model import Sequential
 from nnlib.progress import progress
-
-__all__ = ["train", "evaluate", "loss_input"]
-
-
-def loss_input(loss, outputs):
-    """What ``loss.backward`` and the metric take for the model's ``outputs``.
-
-    The combined ``SoftmaxCrossentropy`` stores its probabilities in ``loss.output`` during
-    ``forward`` and its ``backward`` takes those, as the book's combined class does; every other
-    loss takes the model's outputs themselves. Call after ``loss.forward``/``loss.calculate``.
-    Shapes: outputs (n, k) -> (n, k). Introduced in chapter 5.
-    """
-    stored = getattr(loss, "output", None)
-    return outputs if stored is None else stored
-
 
 def evaluate(model, loss, X, y, *, metric=accuracy):
     """Loss and metric of ``model`` on ``(X, y)`` in inference mode (dropout off).
@@ -45,25 +41,18 @@ def evaluate(model, loss, X, y, *, metric=accuracy):
     """
     outputs = model.forward(X, training=False)
     data_loss = loss.calculate(outputs, y)
-    return float(data_loss), float(metric(loss_input(loss, outputs), y))
-
-
-def _check_whole(value, *, name, allow_none=False):
-    if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"train: {name} must be a whole number >= 1, got {value!r}.")
+    return float(data_loss), float(metric(loss.predictions, y))
 
 
 def train(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True, rng=None,
-          validation=None, metric=accuracy, desc="train"):
+          validation=None, metric=accuracy, desc="train", divergence_factor=10.0):
     """Train ``model`` for ``epochs`` passes over ``(X, y)``; return the history.
 
     Parameters
     ----------
     model : a ``Sequential`` (anything with ``forward``, ``backward``, ``penalty``,
         ``parameters``).
-    loss : a loss object (``calculate``/``backward``).
+    loss : a loss object (``calculate``, ``predictions``, ``backward``; see nnlib.losses).
     optimizer : anything with ``step(model)``; its ``current_learning_rate``, if it has one, is
         recorded.
     epochs : number of passes over the training data.
@@ -73,6 +62,10 @@ def train(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True
         (default: NumPy's global ``np.random``, which ``nnfs.init()`` seeds).
     validation : optional ``(X_val, y_val)``, evaluated after every epoch in inference mode.
     metric : ``metric(predictions, y) -> float``, default ``accuracy``.
+    divergence_factor : stop with ``FloatingPointError`` when an epoch's data loss exceeds the
+        first epoch's this many times: training made the model far worse than it started, so it
+        diverged. (Cross-entropy's clipping caps the loss, so a diverging run need not reach
+        NaN.) ``None`` switches the check off; a NaN or infinite loss always stops.
 
     Returns
     -------
@@ -85,12 +78,12 @@ def train(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True
 
     Shapes: X (n, n_features), y (n,) labels or (n, k) targets. Introduced in chapter 5.
     """
-    _check_whole(epochs, name="epochs")
-    _check_whole(batch_size, name="batch_size", allow_none=True)
-    if len(X) != len(y):
-        raise ValueError(
-            f"train: X has {len(X)} samples but y has {len(y)}; expected one label per sample."
-        )
+    epochs = check_whole(epochs, who="train", name="epochs")
+    if divergence_factor is not None:
+        check_number(divergence_factor, who="train", name="divergence_factor", low=1.0)
+    batch_size = check_whole(batch_size, who="train", name="batch_size", allow_none=True)
+    check_samples_match(X, y, who="train", name_a="X", name_b="y")
+    check_not_empty(X, who="train", name="X")
     if not hasattr(optimizer, "step"):
         raise TypeError(
             f"train: optimizer must have a step(model) method, got {type(optimizer).__name__}."
@@ -110,11 +103,18 @@ def train(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True
         sizes, measured = [], []                 # per batch: size, (data loss, penalty, metric)
         for X_batch, y_batch in batches:
             outputs = model.forward(X_batch, training=True)
+            if not all_finite(outputs):
+                _explain_non_finite("the model's outputs", X, epoch=len(history["loss"]) + 1)
             data_loss = loss.calculate(outputs, y_batch)
+            if not math.isfinite(data_loss):
+                _explain_non_finite(f"the loss ({data_loss})", X, epoch=len(history["loss"]) + 1)
             penalty = model.penalty()
-            predictions = loss_input(loss, outputs)
-            score = metric(predictions, y_batch)
-            model.backward(loss.backward(predictions, y_batch))
+            score = metric(loss.predictions, y_batch)
+            dlogits = loss.backward(loss.predictions, y_batch)
+            if isinstance(model, Sequential):
+                model.backward(dlogits, input_gradient=False)   # X is data: no gradient needed
+            else:
+                model.backward(dlogits)
             optimizer.step(model)
             sizes.append(len(X_batch))
             measured.append((float(data_loss), float(penalty), float(score)))
@@ -123,10 +123,13 @@ def train(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True
             data_loss, penalty, score = measured[0]
         else:
             data_loss, penalty, score = np.average(measured, axis=0, weights=sizes).tolist()
-        if not math.isfinite(data_loss):
+        epoch = len(history["loss"]) + 1
+        if (divergence_factor is not None and history["data_loss"]
+                and data_loss > divergence_factor * history["data_loss"][0]):
             raise FloatingPointError(
-                f"train: the loss became {data_loss} in epoch {len(history['loss']) + 1}; "
-                "expected a finite number (the learning rate is probably too high)."
+                f"train: the loss rose from {history['data_loss'][0]:.4g} in epoch 1 to "
+                f"{data_loss:.4g} in epoch {epoch}, more than {divergence_factor:g} times; expected "
+                "it to fall: the training diverged (the learning rate is probably too high)."
             )
         history["loss"].append(float(data_loss + penalty))
         history["data_loss"].append(float(data_loss))
@@ -138,3 +141,15 @@ def train(model, loss, optimizer, X, y, *, epochs, batch_size=None, shuffle=True
             history["val_loss"].append(val_loss)
             history["val_accuracy"].append(val_score)
     return history
+
+
+def _explain_non_finite(what, X, *, epoch):
+    """Raise the right error when ``what`` became NaN or infinite: bad data if ``X`` holds any,
+    else training that diverged."""
+    if not all_finite(X):
+        check_finite(np.asarray(X), who="train", name="X",
+                     hint="the training data must be clean before training starts")
+    raise FloatingPointError(
+        f"train: {what} became NaN or infinite in epoch {epoch}; expected finite numbers "
+        "(the learning rate is probably too high)."
+    )

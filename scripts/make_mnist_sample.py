@@ -152,7 +152,7 @@ def main(argv=None):
         print(f"{name}: {len(stored):,} bytes, sha256 {digest}, "
               f"content sha256 {content} ({'as expected' if match else 'DIFFERENT'})")
     if not same:
-        print("Some files differ from MNIST_SAMPLE_FILES in nnlib/datasets.py. If only the "
+        print("Some files differ from MNIST_SAMPLE_FILES in nnlib/downloads.py. If only the "
               "gzip bytes differ, another zlib compressed them; the content is what counts.")
     if args.check_against:
         check_against(args.check_against, np.concatenate([X_train, X_test]),

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nnlib import datasets
+from nnlib import datasets, downloads
 from nnlib.datasets import (
     IMAGES_MAGIC,
     LABELS_MAGIC,
@@ -470,3 +470,84 @@ def test_sample_needs_no_data_dir(tmp_path, monkeypatch):
     assert load_mnist(source="sample").source == "sample"
     with pytest.raises(FileNotFoundError, match="nowhere"):
         load_mnist()
+
+
+def test_the_sample_is_package_data():
+    # what `pip install .` copies into the package must be exactly the sample's four files
+    import tomllib
+
+    config = tomllib.loads((Path(datasets.__file__).parent.parent / "pyproject.toml").read_text())
+    patterns = config["tool"]["setuptools"]["package-data"]["nnlib"]
+    package = Path(datasets.__file__).parent
+    shipped = sorted(path.name for pattern in patterns for path in package.glob(pattern))
+    assert shipped == sorted(info.name for info in datasets.MNIST_SAMPLE_FILES)
+    assert datasets.SAMPLE_DIR == datasets.PACKAGE_SAMPLE_DIR
+    data = load_mnist(source="sample", sample_dir=datasets.PACKAGE_SAMPLE_DIR)
+    assert (len(data.y_train), len(data.y_test)) == (4000, 1000)
+
+
+def test_an_installed_nnlib_without_data_folder_falls_back_to_the_sample(tmp_path, monkeypatch):
+    monkeypatch.delenv("NNLIB_DATA_DIR", raising=False)
+    monkeypatch.setattr(downloads, "REPO_DATA_DIR", tmp_path / "site-packages" / "data")
+    data = load_mnist()
+    assert data.source == "sample"
+    assert "there is no data/ folder beside nnlib" in data.description
+
+
+def write_set(folder, arrays):
+    folder.mkdir(parents=True, exist_ok=True)
+    return tuple(info_for(name, write_idx(folder / name, array).read_bytes())
+                 for name, array in arrays.items())
+
+
+def test_the_image_shape_comes_from_the_files(tmp_path):
+    rng = np.random.default_rng(3)
+    arrays = fake_arrays()
+    arrays[NAMES[0]] = rng.integers(0, 256, (6, 8, 5), dtype=np.uint8)
+    arrays[NAMES[2]] = rng.integers(0, 256, (4, 8, 5), dtype=np.uint8)
+    infos = write_set(tmp_path, arrays)
+    data = load_mnist(source="full", data_dir=tmp_path, files=infos)
+    assert data.X_train.shape == (6, 8, 5) and data.X_test.shape == (4, 8, 5)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda a: a.__setitem__(NAMES[2], a[NAMES[2]][:, :, :27]),
+     r"the training images have shape \(28, 28\) but the test images \(28, 27\); expected one "
+     r"image shape for both"),
+    (lambda a: a.__setitem__(NAMES[1], a[NAMES[1]] + 5),
+     r"the train labels go up to 10; expected labels 0..9, one per class \(10 classes\)"),
+    (lambda a: a.__setitem__(NAMES[3], a[NAMES[3]][:3]),
+     r"the test files hold 4 images but 3 labels; expected one label per image"),
+], ids=["shapes-differ", "label-beyond-classes", "count-mismatch"])
+def test_files_that_do_not_fit_together_are_refused(tmp_path, change, message):
+    arrays = fake_arrays()
+    change(arrays)
+    infos = write_set(tmp_path, arrays)
+    with pytest.raises(ValueError, match=message):
+        load_mnist(source="full", data_dir=tmp_path, files=infos)
+
+
+def deny(monkeypatch, method, folder):
+    """Make ``Path.<method>`` raise PermissionError for paths inside ``folder`` (the tests run
+    as root, whom real permissions do not stop)."""
+    original = getattr(Path, method)
+
+    def guarded(self, *args, **kwargs):
+        if Path(self).parent == folder:
+            raise PermissionError(13, "Permission denied", str(self))
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, method, guarded)
+
+
+@pytest.mark.parametrize("method", ["read_bytes", "is_file"])
+def test_an_unreadable_full_set_is_named_and_the_sample_used_instead(tmp_path, monkeypatch, method):
+    infos, _ = fake_set(tmp_path)
+    deny(monkeypatch, method, tmp_path)
+    what = "cannot be read" if method == "read_bytes" else "cannot be searched"
+    with pytest.raises(PermissionError, match=rf"load_mnist: .*{what} \(Permission denied\); "
+                                              r"expected a (file|folder) you may read"):
+        load_mnist(source="full", data_dir=tmp_path, files=infos)
+    data = load_mnist(data_dir=tmp_path, files=infos)                # source="auto"
+    assert data.source == "sample"
+    assert what in data.description

@@ -82,3 +82,19 @@ def test_rejects_bad_starting_points(init, error, message):
 def test_rejects_a_bad_number_of_steps(step_num):
     with pytest.raises(ValueError, match="step_num must be a whole number >= 0"):
         gradient_descent(bowl, np.array([1.0, 2.0]), step_num=step_num)
+
+
+def _bowl(x):
+    return float(np.sum(x ** 2))
+
+
+@pytest.mark.parametrize("options, error, message", [
+    ({"lr": -0.1}, ValueError, r"gradient_descent: lr must be a finite number in \[0, inf\), got -0.1"),
+    ({"lr": float("nan")}, ValueError, r"gradient_descent: lr must be a finite number .* got nan"),
+    ({"lr": "0.1"}, TypeError, r"gradient_descent: lr must be a number, got '0.1'"),
+    ({"step_num": -1}, ValueError, r"gradient_descent: step_num must be a whole number >= 0, got -1"),
+    ({"step_num": 2.5}, ValueError, r"gradient_descent: step_num must be a whole number >= 0, got 2.5"),
+], ids=["lr-negative", "lr-nan", "lr-str", "steps-negative", "steps-fraction"])
+def test_bad_settings_get_a_clear_error(options, error, message):
+    with pytest.raises(error, match=message):
+        gradient_descent(_bowl, np.array([-3.0, 4.0]), **options)

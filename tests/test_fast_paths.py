@@ -1,4 +1,4 @@
-"""The faster code paths give the same numbers as the straightforward ones they replaced.
+"""The faster code paths give the same numbers as the straightforward ones.
 
 Each check compares nnlib against the plain expression, bit for bit (``view`` as integers, so
 that even the sign of a zero or a NaN's payload would show), on float32 and float64.
@@ -6,6 +6,7 @@ that even the sign of a zero or a NaN's payload would show), on float32 and floa
 import numpy as np
 import pytest
 
+from nnlib import _fast_steps
 from nnlib.activations import ReLU
 from nnlib.layers import Dense
 from nnlib.model import Sequential
@@ -41,38 +42,52 @@ def test_relu_backward_equals_masked_assignment(dtype):
     same_bits(np.sum(got, axis=0) + 0.0, np.sum(expected, axis=0) + 0.0)
 
 
-def test_dense_without_input_gradient_stores_the_same_parameter_gradients():
+def test_dense_parameter_half_of_backward_stores_the_same_parameter_gradients():
     rng = np.random.default_rng(1)
     X = rng.standard_normal((6, 4)).astype(np.float32)
     doutputs = rng.standard_normal((6, 3)).astype(np.float32)
     full = Dense(4, 3, rng=np.random.default_rng(2))
-    first = Dense(4, 3, rng=np.random.default_rng(2), input_gradient=False)
+    first = Dense(4, 3, rng=np.random.default_rng(2))
     full.forward(X)
     first.forward(X)
     assert full.backward(doutputs).shape == (6, 4)
-    assert first.backward(doutputs) is None
+    assert first._backward_parameters(doutputs) is None
     same_bits(first.dweights, full.dweights)
     same_bits(first.dbiases, full.dbiases)
 
 
-def test_a_model_whose_first_layer_skips_the_input_gradient_trains_identically():
-    def model(input_gradient):
+def test_a_model_that_skips_the_input_gradient_trains_identically():
+    def model():
         rng = np.random.default_rng(3)
-        return Sequential([Dense(4, 5, rng=rng, input_gradient=input_gradient), ReLU(),
-                           Dense(5, 2, rng=rng)])
+        return Sequential([Dense(4, 5, rng=rng, weight_l2=1e-3), ReLU(), Dense(5, 2, rng=rng)])
 
     rng = np.random.default_rng(4)
     X, d = rng.standard_normal((8, 4)), rng.standard_normal((8, 2))
-    a, b = model(True), model(False)
+    a, b = model(), model()
     optimizer_a, optimizer_b = Adam(0.01), Adam(0.01)
     for _ in range(5):
         a.forward(X)
         b.forward(X)
-        assert a.backward(d) is not None and b.backward(d) is None
+        assert a.backward(d).shape == (8, 4)
+        assert b.backward(d, input_gradient=False) is None
         optimizer_a.step(a)
         optimizer_b.step(b)
     for (va, _), (vb, _) in zip(a.parameters(), b.parameters()):
         same_bits(va, vb)
+
+
+def test_a_first_layer_with_its_own_backward_runs_it_even_without_input_gradient():
+    calls = []
+
+    class Logged(Dense):
+        def backward(self, doutputs):
+            calls.append(doutputs.shape)
+            return super().backward(doutputs)
+
+    model = Sequential([Logged(3, 2, rng=np.random.default_rng(0))])
+    model.forward(np.ones((4, 3)))
+    assert model.backward(np.ones((4, 2)), input_gradient=False) is None
+    assert calls == [(4, 2)]
 
 
 def book_adam(value, gradients, lr, decay, b1=0.9, b2=0.999, eps=1e-7):
@@ -138,10 +153,13 @@ CASES = [
     (np.float32, np.float32), (np.float64, np.float64),
     (np.float32, np.float64), (np.float64, np.float32),   # mixed: the book's promotion rules
 ])
-def test_in_place_updates_are_bit_identical_to_the_book_expressions(
-        make, book, value_dtype, gradient_dtype):
+@pytest.mark.parametrize("shapes", [
+    [(4, 3), (4, 3), (1, 3)],           # the readable updates of nnlib.optimizers
+    [(80, 60), (80, 60), (1, 60)],      # two of nnlib._fast_steps' size (sharing work arrays)
+], ids=["readable", "fast"])
+def test_updates_are_bit_identical_to_the_book_expressions(
+        make, book, value_dtype, gradient_dtype, shapes):
     rng = np.random.default_rng(5)
-    shapes = [(4, 3), (4, 3), (1, 3)]
     starts = [rng.standard_normal(shape).astype(value_dtype) for shape in shapes]
     gradients = [[rng.standard_normal(shape).astype(gradient_dtype) for shape in shapes]
                  for _ in range(6)]
@@ -153,3 +171,16 @@ def test_in_place_updates_are_bit_identical_to_the_book_expressions(
     for index, start in enumerate(starts):
         expected = book(start.copy(), [step[index] for step in gradients])
         same_bits(layer.values[index], expected)
+    uses_fast_steps = any(np.prod(shape) >= _fast_steps.MIN_SIZE for shape in shapes)
+    assert bool(getattr(optimizer, "_work_arrays", None)) == uses_fast_steps
+
+
+def test_a_subclass_runs_its_own_update_even_for_large_arrays():
+    class Halved(SGD):
+        def _update(self, value, gradient, state):
+            value += -0.5 * self.current_learning_rate * gradient
+
+    layer = Parameters([np.ones((80, 60))])
+    layer.gradients = [np.ones((80, 60))]
+    Halved(0.1).step(layer)
+    np.testing.assert_array_equal(layer.values[0], np.full((80, 60), 0.95))

@@ -254,3 +254,27 @@ def test_check_layer_restores_the_parameters():
 def test_numerical_gradient_refuses_float32():
     with pytest.raises(TypeError, match="expected float64"):
         numerical_gradient(np.sum, np.zeros(3, dtype=np.float32))
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+def _square_sum(x):
+    return float(np.sum(x ** 2))
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: numerical_gradient(_square_sum, np.ones(3), h=0), ValueError,
+     r"numerical_gradient: h must be a finite number in \(0, inf\), got 0"),
+    (lambda: numerical_gradient(_square_sum, np.ones(3), h=float("nan")), ValueError,
+     r"numerical_gradient: h must be a finite number in \(0, inf\), got nan"),
+    (lambda: numerical_gradient(_square_sum, np.ones(3), h=-1e-4), ValueError, r"got -0.0001"),
+    (lambda: numerical_gradient(lambda x: x ** 2, np.ones(3)), ValueError,
+     r"numerical_gradient: f returned an array of shape \(3,\); expected one number"),
+    (lambda: numerical_gradient(_square_sum, [1.0, 2.0]), TypeError,
+     r"numerical_gradient: x must be a NumPy array, got list"),
+    (lambda: relative_error(np.ones(3), np.ones(4)), ValueError,
+     r"relative_error: a has shape \(3,\) but b has shape \(4,\)"),
+], ids=["h-zero", "h-nan", "h-negative", "f-array", "x-list", "relative-shapes"])
+def test_bad_input_gets_a_clear_error(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -87,3 +87,141 @@ def test_wrong_shapes_for_saito_forms():
         sum_squared_error(np.ones(3), np.ones(4))
     with pytest.raises(ValueError, match="y_pred must be a 2-D array"):
         CategoricalCrossentropy().calculate(np.ones(3) / 3, np.array([0]))
+
+
+# --- One contract for every loss (chapter 5 on) ------------------------------------------------
+
+from nnlib.gradcheck import check_loss  # noqa: E402
+from nnlib.losses import (  # noqa: E402
+    BinaryCrossentropy,
+    MeanAbsoluteError,
+    MeanSquaredError,
+    SoftmaxCrossentropy,
+)
+
+
+def contract_cases():
+    """(loss, y_pred as forward takes it, y_true) for every loss class."""
+    rng = np.random.default_rng(11)
+    logits = rng.standard_normal((6, 4))
+    probabilities = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    labels = rng.integers(0, 4, 6)
+    sigmoid = 1 / (1 + np.exp(-logits))
+    return [
+        (CategoricalCrossentropy(), probabilities, labels),
+        (SoftmaxCrossentropy(), logits, labels),
+        (BinaryCrossentropy(), sigmoid, (rng.random((6, 4)) < 0.5).astype(float)),
+        (MeanSquaredError(), logits, rng.standard_normal((6, 4))),
+        (MeanAbsoluteError(), logits, logits + rng.choice([-1.0, 1.0], (6, 4))),
+    ]
+
+
+@pytest.mark.parametrize("loss, y_pred, y_true", contract_cases(), ids=lambda v: repr(v)[:24])
+def test_backward_without_arguments_is_the_gradient_of_what_forward_was_given(loss, y_pred, y_true):
+    # the numerical gradient of calculate(y_pred, y_true) w.r.t. forward's own input
+    assert check_loss(loss, y_pred, y_true) < 1e-7
+
+
+@pytest.mark.parametrize("loss, y_pred, y_true", contract_cases(), ids=lambda v: repr(v)[:24])
+def test_explicit_backward_takes_the_predictions_forward_kept(loss, y_pred, y_true):
+    loss.forward(y_pred, y_true)
+    kept = loss.backward()
+    assert loss.predictions.shape == np.shape(y_pred)
+    np.testing.assert_array_equal(loss.backward(loss.predictions, y_true), kept)
+
+
+def test_the_combined_loss_keeps_its_probabilities_under_both_names():
+    loss = SoftmaxCrossentropy()
+    logits = np.array([[1.0, 2.0, 3.0]])
+    loss.forward(logits, np.array([2]))
+    assert loss.predictions is loss.output
+    np.testing.assert_allclose(loss.output.sum(axis=1), 1.0)
+    assert MeanSquaredError().forward(logits, logits) is not None
+
+
+@pytest.mark.parametrize("loss", [CategoricalCrossentropy(), SoftmaxCrossentropy(),
+                                  BinaryCrossentropy(), MeanSquaredError(), MeanAbsoluteError()],
+                         ids=repr)
+def test_backward_before_forward_says_so(loss):
+    with pytest.raises(RuntimeError, match=rf"{type(loss).__name__}: backward\(\) was called "
+                                           r"before forward\(\)"):
+        loss.backward()
+
+
+def test_backward_with_only_one_argument_says_what_is_missing():
+    with pytest.raises(TypeError, match=r"MeanSquaredError.backward: got no y_true; expected "
+                                        r"both y_pred and y_true, or neither"):
+        MeanSquaredError().backward(np.zeros((2, 1)))
+
+
+# --- bad input, all answered -------------------------------------------------------------------
+
+ROWS_1_5 = np.array([[0.5, 0.5, 0.5], [0.2, 0.3, 0.5]])        # first row sums to 1.5
+ROWS_0_03 = np.array([[0.2, 0.3, 0.5], [0.01, 0.01, 0.01]])    # second row sums to 0.03
+LOGITS = np.array([[2.0, -1.0, 0.5], [0.1, 0.2, 0.3]])
+
+BAD_INPUT = [
+    (lambda: CategoricalCrossentropy().calculate(ROWS_1_5, np.array([0, 1])), ValueError,
+     r"CategoricalCrossentropy: y_pred has 1 row\(s\) that do not sum to 1, the first is row 0 "
+     r"with sum 1.5; expected each row to be a probability distribution"),
+    (lambda: CategoricalCrossentropy().calculate(ROWS_0_03, np.array([0, 1])), ValueError,
+     r"row 1 with sum 0.03"),
+    (lambda: CategoricalCrossentropy().backward(ROWS_1_5, np.array([0, 1])), ValueError,
+     r"CategoricalCrossentropy: y_pred has 1 row\(s\) that do not sum to 1"),
+    (lambda: cross_entropy_error(np.array([0.5, 0.5, 0.5]), 0), ValueError,
+     r"cross_entropy_error: y_pred has 1 row\(s\) that do not sum to 1, the first is row 0 with "
+     r"sum 1.5"),
+    (lambda: cross_entropy_error(ROWS_0_03, np.array([0, 1])), ValueError, r"with sum 0.03"),
+    (lambda: SoftmaxCrossentropy().backward(np.full((2, 3), 0.1), np.array([0, 1])), ValueError,
+     r"SoftmaxCrossentropy: y_pred has 2 row\(s\) that do not sum to 1"),
+    (lambda: SoftmaxCrossentropy().backward(LOGITS, np.array([0, 1])), ValueError,
+     r"did you pass raw scores instead of softmax outputs"),
+    (lambda: SoftmaxCrossentropy().forward(np.array([[1.0, np.nan, 0.0]]), np.array([0])),
+     ValueError, r"SoftmaxCrossentropy: logits contains 1 NaN or infinite value\(s\), first at "
+                 r"index \(0, 1\)"),
+    (lambda: SoftmaxCrossentropy().forward(np.array([1.0, 2.0]), np.array([0])), ValueError,
+     r"SoftmaxCrossentropy: logits must be a 2-D array, got shape \(2,\)"),
+    (lambda: SoftmaxCrossentropy().forward(np.array([["a", "b"]]), np.array([0])), TypeError,
+     r"SoftmaxCrossentropy: logits must hold numbers, got dtype <U1"),
+    (lambda: SoftmaxCrossentropy().forward(LOGITS, np.array([0, 3])), ValueError,
+     r"labels from 0 to 3 but y_pred has 3 classes"),
+    (lambda: BinaryCrossentropy().calculate(np.array([[0.5], [0.2]]), np.array([[2.0], [0.0]])),
+     ValueError, r"BinaryCrossentropy: y_true holds values from 0 to 2; expected targets in "
+                 r"\[0, 1\]"),
+    (lambda: BinaryCrossentropy().calculate(np.array([[1.7], [0.2]]), np.array([[1.0], [0.0]])),
+     ValueError, r"BinaryCrossentropy: y_pred holds values from 0.2 to 1.7; expected "
+                 r"probabilities in \[0, 1\]"),
+    (lambda: BinaryCrossentropy().calculate(np.array([[-0.3], [0.2]]), np.array([[1.0], [0.0]])),
+     ValueError, r"y_pred holds values from -0.3 to 0.2"),
+    (lambda: BinaryCrossentropy().backward(np.array([[1.7]]), np.array([[1.0]])), ValueError,
+     r"BinaryCrossentropy: y_pred holds values from 1.7 to 1.7"),
+    (lambda: MeanSquaredError().calculate(np.zeros((3, 1)), np.zeros(3)), ValueError,
+     r"MeanSquaredError: y_true has shape \(3,\) but y_pred has shape \(3, 1\); expected targets "
+     r"of shape \(3, 1\) \(reshape 1-D targets with y.reshape\(-1, 1\)\)"),
+    (lambda: MeanSquaredError().calculate(np.zeros((3, 1)), np.array([[0.0], [np.inf], [0.0]])),
+     ValueError, r"MeanSquaredError: y_true contains 1 NaN or infinite value\(s\), first at "
+                 r"index \(1, 0\)"),
+    (lambda: MeanAbsoluteError().calculate(np.zeros(3), np.zeros(3)), ValueError,
+     r"MeanAbsoluteError: y_pred must be a 2-D array, got shape \(3,\)"),
+    (lambda: MeanAbsoluteError().backward(np.zeros((3, 1)), np.zeros((2, 1))), ValueError,
+     r"MeanAbsoluteError: y_pred has 3 samples but y_true has 2"),
+]
+
+
+@pytest.mark.parametrize("call, error, message", BAD_INPUT,
+                         ids=[f"case{i}" for i in range(len(BAD_INPUT))])
+def test_bad_input_gets_a_clear_error(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_rows_of_a_gradient_check_are_close_enough_to_one():
+    # the tolerance lets a numerical gradient nudge one probability by h, and no more than that
+    from nnlib._validation import ROW_SUM_TOLERANCE
+
+    y_pred = np.array([[0.2, 0.3, 0.5]])
+    y_pred[0, 0] += ROW_SUM_TOLERANCE / 2
+    CategoricalCrossentropy().calculate(y_pred, np.array([0]))
+    y_pred[0, 0] += ROW_SUM_TOLERANCE
+    with pytest.raises(ValueError, match="do not sum to 1"):
+        CategoricalCrossentropy().calculate(y_pred, np.array([0]))

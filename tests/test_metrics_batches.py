@@ -61,3 +61,15 @@ def test_minibatches_cover_every_sample_once():
 def test_batching_bad_input(call):
     with pytest.raises(ValueError):
         call()
+
+
+@pytest.mark.parametrize("precision", [0, -0.1, float("nan")])
+def test_regression_accuracy_needs_a_positive_precision(precision):
+    with pytest.raises(ValueError, match=r"regression_accuracy: precision must be a finite number "
+                                         r"in \(0, inf\)"):
+        regression_accuracy(np.zeros((3, 1)), np.zeros((3, 1)), precision=precision)
+
+
+def test_accuracy_needs_one_row_of_scores_per_sample():
+    with pytest.raises(ValueError, match=r"accuracy: y_pred must be a 2-D array, got shape \(3,\)"):
+        accuracy(np.array([0.2, 0.5, 0.3]), np.array([1]))

@@ -307,3 +307,37 @@ def test_a_failed_check_changes_nothing():
 ])
 def test_repr_shows_every_hyper_parameter(optimizer, expected):
     assert repr(optimizer) == expected
+
+
+@pytest.mark.parametrize("cls", [SGD, AdaGrad, RMSprop, Adam])
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_a_non_finite_gradient_is_refused_before_anything_changes(cls, bad):
+    # one bad number in the last parameter's gradient: every parameter stays as it was
+    rng = np.random.default_rng(0)
+    model = Sequential([Dense(3, 4, rng=rng), Dense(4, 2, rng=rng)])
+    model.forward(rng.standard_normal((5, 3)))
+    model.backward(rng.standard_normal((5, 2)))
+    model.layers[1].dbiases[0, 1] = bad
+    before = model.snapshot()
+    optimizer = cls(0.1)
+    with pytest.raises(ValueError, match=rf"{cls.__name__}.step: the gradient of parameter 3 "
+                                         r"\(shape \(1, 2\)\) contains 1 NaN or infinite value\(s\), "
+                                         r"first at index \(0, 1\); expected finite numbers \(no "
+                                         r"parameter was changed; "):
+        optimizer.step(model)
+    for value, kept in zip(model.snapshot(), before):
+        np.testing.assert_array_equal(value, kept)
+    assert optimizer.iterations == 0
+
+
+@pytest.mark.parametrize("make, error, message", [
+    (lambda: AdaGrad(epsilon=-1e-7), ValueError,
+     r"AdaGrad: epsilon must be a finite number in \(0, inf\), got -1e-07"),
+    (lambda: RMSprop(rho=float("nan")), ValueError, r"RMSprop: rho must be a finite number in \[0, 1\)"),
+    (lambda: SGD(0.1, decay="1e-3"), TypeError, r"SGD: decay must be a number, got '1e-3'"),
+    (lambda: Adam(learning_rate=None), TypeError, r"Adam: learning_rate must be a number, got None"),
+    (lambda: SGD(0.1, momentum=True), TypeError, r"SGD: momentum must be a number, got True"),
+], ids=["adagrad-eps", "rmsprop-rho-nan", "decay-str", "lr-none", "momentum-bool"])
+def test_more_bad_hyper_parameters(make, error, message):
+    with pytest.raises(error, match=message):
+        make()
