@@ -174,8 +174,10 @@ def chapter_of(name, chapters):
     return matches[0] if len(matches) == 1 else None
 
 
-def _skipped(path):
-    return path.name.startswith(".") or path.name == "__pycache__"
+def _skipped(name):
+    """Hidden files and folders, checkpoints and caches: never submissions."""
+    name = getattr(name, "name", name)
+    return name.startswith(".") or name in ("__pycache__", ".ipynb_checkpoints")
 
 
 def find_submissions(folder, chapters=None):
@@ -208,8 +210,7 @@ def find_submissions(folder, chapters=None):
             continue
         student = entry.name
         for path in sorted(entry.rglob("*")):
-            if any(_skipped(part) for part in path.relative_to(entry).parts) or \
-                    ".ipynb_checkpoints" in path.parts or not path.is_file():
+            if any(_skipped(part) for part in path.relative_to(entry).parts) or not path.is_file():
                 continue
             relative = path.relative_to(folder)
             if path.suffix.lower() != ".ipynb":
