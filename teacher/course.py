@@ -492,6 +492,25 @@ def write_csv(rows, path, keep_others=True):
         writer.writerows(everything)
 
 
+def copy_into_course(item, submitted):
+    """Put a submission where nbgrader grades it, submitted/<student>/<chapter>/<chapter>.ipynb.
+
+    An earlier copy there is replaced; a student's own file is never deleted (when the
+    submissions folder is the course's submitted/ folder, a misnamed notebook is copied under
+    the right name next to itself).
+    """
+    target = Path(submitted) / item["student"] / item["chapter"] / f"{item['chapter']}.ipynb"
+    source = Path(item["path"]).resolve()
+    if source == target.resolve():
+        return target
+    content = source.read_bytes()
+    if target.parent.exists() and target.parent.resolve() not in source.parents:
+        shutil.rmtree(target.parent)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+    return target
+
+
 def _empty_row(student, chapter, status, note):
     return {"student": student, "chapter": chapter, "status": status, "autograded_score": "",
             "autograded_max": "", "written_score": "", "written_max": "", "needs_manual_grade": "",
@@ -523,14 +542,8 @@ def grade(submissions, course=DEFAULT_COURSE, csv_path=DEFAULT_CSV, jobs=2, chap
 
     if gradable:
         ensure_generated(course, sorted({item["chapter"] for item in gradable}))
-        submitted = course / "submitted"
         for item in gradable:
-            target = submitted / item["student"] / item["chapter"] / f"{item['chapter']}.ipynb"
-            if item["path"].resolve() != target.resolve():
-                if target.parent.exists():
-                    shutil.rmtree(target.parent)
-                target.parent.mkdir(parents=True)
-                shutil.copyfile(item["path"], target)
+            copy_into_course(item, course / "submitted")
         pairs = [(item["student"], item["chapter"]) for item in gradable]
         outcome = autograde_in_parallel(course, pairs, jobs, timeout, report)
         graded = [(item, pair) for item, pair in zip(gradable, pairs) if outcome[f"{pair[0]}/{pair[1]}"] is None]

@@ -62,6 +62,25 @@ def test_misnamed_files_are_matched_or_reported(tmp_path):
     assert "not in a student's folder" in reported["?"]["note"]
 
 
+def test_a_misnamed_file_in_the_course_folder_is_copied_not_moved(tmp_path):
+    course_tools = load_teacher_module("course")
+    submitted = tmp_path / "submitted"
+    own = submitted / "ada" / CHAPTER / f"{CHAPTER} (1).ipynb"
+    own.parent.mkdir(parents=True)
+    nbformat.write(notebook_with_exercise_cell(), own)
+    stale = submitted / "bob" / CHAPTER / f"{CHAPTER}.ipynb"          # an earlier copy
+    stale.parent.mkdir(parents=True)
+    stale.write_text("old")
+    elsewhere = tmp_path / "new" / f"{CHAPTER}.ipynb"
+    elsewhere.parent.mkdir()
+    nbformat.write(notebook_with_exercise_cell(), elsewhere)
+    target = course_tools.copy_into_course({"student": "ada", "chapter": CHAPTER, "path": own}, submitted)
+    assert own.exists() and target == submitted / "ada" / CHAPTER / f"{CHAPTER}.ipynb"
+    assert target.read_bytes() == own.read_bytes()
+    course_tools.copy_into_course({"student": "bob", "chapter": CHAPTER, "path": elsewhere}, submitted)
+    assert stale.read_bytes() == elsewhere.read_bytes()
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     course_tools, submission_tools = load_teacher_module("course"), load_teacher_module("submissions")
