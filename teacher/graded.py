@@ -158,6 +158,7 @@ for index in sorted({int(key.split("|")[0]) for key in saved}):
 """,
     "08-mnist-mlp": """\
 #< bef255b2
+SOURCE = "sample"               # the saved predictions below are for the shipped sample's test images
 #< 6374889c: imports
 data = load_mnist(kind=DATASET, source=SOURCE)
 #< 17f38d24: prepare, X_train_all, X_test, y_train_all
@@ -170,6 +171,7 @@ loss_function = SoftmaxCrossentropy()
 # that comes with this notebook.
 with np.load("08-mnist-mlp-setup.npz", allow_pickle=False) as stored:
     predictions = stored["predictions"]
+assert len(predictions) == len(y_test), "08-mnist-mlp-setup.npz does not belong to these test images"
 """,
 }
 
@@ -190,6 +192,7 @@ for index, (name, (fitted, history)) in enumerate(runs.items()):
 np.savez_compressed(PATH, **arrays)
 """,
     "08-mnist-mlp": """\
+assert data.source == "sample", "run the chapter on the shipped sample (SOURCE = 'sample') for this file"
 np.savez_compressed(PATH, predictions=predictions)
 """,
 }
