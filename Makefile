@@ -9,7 +9,8 @@
 #   make clean     remove caches and build leftovers (keeps .venv and data)
 #   make test-browser  the widgets tested in headless Chromium (JupyterLab and Notebook 7)
 #   make assignments   student versions of every chapter with nbgrader (build/course/release/)
-#   make grade SUBMISSIONS=DIR   autograde <student>/<chapter>/<chapter>.ipynb, write build/grades.csv
+#   make grade SUBMISSIONS=DIR   autograde <student>/<chapter>/<chapter>.ipynb, add to build/grades.csv
+#   make grade-timing  time the grading of 30 submissions of each chapter (CHAPTERS="02 07" for some)
 #   make bench     time one training epoch, nnlib against PyTorch on the CPU (bench/RESULTS.md)
 
 PYTHON ?= python3
@@ -65,7 +66,7 @@ grade: venv-check
 	$(QUIET_ENV) $(PY) teacher/course.py grade $(SUBMISSIONS)
 
 grade-timing: venv-check
-	$(QUIET_ENV) $(PY) scripts/grade_timing.py
+	$(QUIET_ENV) $(PY) scripts/grade_timing.py $(foreach chapter,$(CHAPTERS),--chapter $(chapter))
 
 # PyTorch only for the benchmark (requirements-bench.txt): the CPU build, installed on demand.
 bench: venv-check

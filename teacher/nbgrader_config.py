@@ -5,7 +5,8 @@ build/course/ by default (git-ignored), and runs nbgrader there. nbgrader's own 
 in that directory too (`cd build/course && nbgrader ...`), as does its formgrader
 (`jupyter lab` started there). The course directory holds
 
-    source/<chapter>/<chapter>.ipynb     the teacher's notebooks, copied from notebooks/
+    source/<chapter>/<chapter>.ipynb     the teacher's graded notebooks: each chapter's exercises
+                                         and a set-up cell (teacher/graded.py)
     release/<chapter>/<chapter>.ipynb    the student versions (`nbgrader generate_assignment`)
     submitted/<student>/<chapter>/       collected work (`nbgrader collect`, or `make grade`)
     autograded/, feedback/               nbgrader's graded copies and feedback pages
@@ -27,9 +28,16 @@ c.CourseDirectory.course_id = "nnfs-course"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Grading re-runs each whole chapter; some cells train networks for tens of seconds, so the
-# per-cell limit is minutes, not nbgrader's default 30 seconds.
-c.Execute.timeout = 600
+# Grading runs the graded notebook: the chapter's exercises after a set-up cell that takes a
+# few seconds (teacher/graded.py), no cell of which needs more than a few seconds with the
+# model solutions. A cell still running after this many seconds (an endless loop, say) is
+# interrupted and scores 0, and grading goes on with the next cell; `course.py grade` notes it
+# in the grade table. (course.py also stops a whole submission after --timeout seconds.)
+c.Execute.timeout = 60
+
+# A test cell a student deleted is put back from the teacher's version when grading, so it is
+# run (and scores 0 if the answer is missing) instead of going unnoticed.
+c.OverwriteCells.add_missing_cells = True
 
 # Students unknown to the gradebook are added when their work is graded.
 c.Autograde.create_student = True
@@ -41,5 +49,8 @@ for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 os.environ.setdefault("NNLIB_PROGRESS", "0")
 
 # Releasing and collecting through nbgrader's exchange (a shared folder on a JupyterHub
-# server) uses /srv/nbgrader/exchange unless you set another one here:
+# server): nbgrader 0.9 uses /usr/local/share/nbgrader/exchange, which must exist and be
+# writable by everyone (`sudo mkdir -p /usr/local/share/nbgrader/exchange && sudo chmod 777
+# /usr/local/share/nbgrader/exchange`), unless you choose another folder here (the students'
+# nbgrader must be told the same, in their own nbgrader_config.py):
 # c.Exchange.root = "/srv/nbgrader/exchange"

@@ -1,10 +1,15 @@
-"""The chapters' exercises are proper nbgrader assignments, and the student versions that
-`make assignments` writes give nothing away.
+"""The chapters' exercises are proper nbgrader assignments, the graded notebooks built from
+them are quick and faithful to the chapters, and the student versions that `make assignments`
+writes give nothing away.
 
 The committed notebooks are the teacher's versions: solution regions, hidden tests and model
-written answers are in them (and run under nbval). nbgrader's generate_assignment must strip
-all of that; here every line of it is looked for in the student versions.
+written answers are in them (and run under nbval). The graded notebook of a chapter is its
+exercises behind a set-up cell (teacher/graded.py); with the model solutions it must run in
+seconds and print what the exercises print at the end of the chapter. nbgrader's
+generate_assignment must strip solutions, hidden tests and model answers; here every line of
+them is looked for in the student versions.
 """
+import time
 from pathlib import Path
 
 import nbformat
@@ -118,12 +123,50 @@ def test_two_to_four_exercises_each_autograded_at_the_end(path):
 
 # ------------------------------------------------------------------ the student versions
 
+# ------------------------------------------------------------------ the graded notebooks
+
+def stream_text(cell):
+    return "".join(output.get("text", "") for output in cell.get("outputs", [])
+                   if output.get("output_type") == "stream")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_graded_notebook_is_quick_and_prints_what_the_chapter_prints(path, tmp_path):
+    """The set-up rebuilds what the exercises use: with the model solutions every cell runs,
+    every test passes, and each exercise cell prints exactly its stored output in the chapter."""
+    from nbclient import NotebookClient
+
+    graded_tools = load_teacher_module("graded")
+    notebook = graded_tools.graded_notebook(path)
+    for name, source in graded_tools.extra_files(path.stem).items():
+        (tmp_path / name).write_bytes(source.read_bytes())
+    assert [cell.get("id") for cell in notebook.cells[:2]] == ["graded-header", "graded-setup"]
+    assert nbgrader_meta(notebook.cells[1])["locked"]
+    start = time.perf_counter()
+    NotebookClient(notebook, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    seconds = time.perf_counter() - start
+    chapter = {cell.get("id"): cell for cell in nbformat.read(path, as_version=4).cells}
+    for cell in notebook.cells[2:]:
+        if cell.cell_type == "code":
+            assert stream_text(cell) == stream_text(chapter[cell.get("id")]), \
+                f"{path.name}, cell {cell.get('id')}: the graded notebook prints something else than the chapter"
+    assert seconds < 60, f"{path.name}: the graded notebook took {seconds:.0f} s"
+
+
 @pytest.fixture(scope="module")
 def student_versions(tmp_path_factory):
     course_tools = load_teacher_module("course")
     course = tmp_path_factory.mktemp("course")
     released = course_tools.generate(course, [path.stem for path in NOTEBOOKS])
     return {path.stem: path for path in released}
+
+
+def graded_source(path, student_versions):
+    """The teacher's graded notebook nbgrader generated the student version from."""
+    release = student_versions[path.stem]
+    return nbformat.read(release.parent.parent.parent / "source" / path.stem / f"{path.stem}.ipynb",
+                         as_version=4)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -135,7 +178,8 @@ def test_student_version_gives_no_solution_away(path, student_versions):
         assert marker not in text, f"{path.name}: {marker!r} left in the student version"
 
     secret, public = secret_and_public_lines(teacher)
-    shown = "\n".join(public + list(CODE_STUB) + [TEXT_STUB])
+    setup = graded_source(path, student_versions).cells[1].source.splitlines()    # chapter code
+    shown = "\n".join(public + setup + list(CODE_STUB) + [TEXT_STUB])
     checked = [line.strip() for line in secret if line.strip() and line.strip() not in shown]
     assert len(checked) >= 20, f"{path.name}: only {len(checked)} solution lines to look for"
     leaked = [line for line in checked if line in text]
@@ -144,9 +188,13 @@ def test_student_version_gives_no_solution_away(path, student_versions):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_student_version_has_stubs_and_tests_and_no_outputs(path, student_versions):
-    teacher = nbformat.read(path, as_version=4)
+    teacher = graded_source(path, student_versions)
     student = nbformat.read(student_versions[path.stem], as_version=4)
     assert [cell.get("id") for cell in student.cells] == [cell.get("id") for cell in teacher.cells]
+    chapter_ids = [cell.get("id") for cell in nbformat.read(path, as_version=4).cells]
+    assert [cell.get("id") for cell in teacher.cells[2:]] == chapter_ids[chapter_ids.index("exercises"):]
+    intro = next(cell for cell in student.cells if cell.get("id") == "exercises")
+    assert "solution" not in intro.source.lower(), "the student's intro speaks of solutions it does not have"
     for cell in student.cells:
         assert not cell.get("outputs"), f"{path.name}: stored output in the student version"
         meta = nbgrader_meta(cell)

@@ -2,11 +2,12 @@
 generate the student version, hand in three submissions, autograde them, read the grade table.
 
 - the teacher's solutions typed into the student version -> every autograded point;
-- the student version handed back untouched -> 0 autograded points, and no crash;
+- the student version handed back untouched -> 0 autograded points, no crash, and its blank
+  written answers left for the teacher (pending), not scored 0;
 - one wrong answer (softmax normalised over the whole batch instead of each row) -> only that
   exercise's test fails: partial marks.
 
-Chapter 2 is the quickest chapter to re-run (grading executes the whole notebook, about 10 s).
+Grading runs chapter 2's graded notebook: its exercises after a set-up cell (teacher/graded.py).
 """
 import csv
 from pathlib import Path
@@ -64,9 +65,10 @@ def test_the_teachers_solution_gets_every_autograded_point(graded):
 def test_a_blank_submission_gets_zero_without_a_crash(graded):
     rows, course, _ = graded
     blake = rows["blake"]
-    assert blake["autograded_score"] == 0 and blake["written_score"] == 0
-    assert not blake["needs_manual_grade"]          # unchanged answers need no reading
-    assert all(score == 0 for score, _ in cell_scores(course, "blake").values())
+    assert blake["status"] == "graded" and blake["autograded_score"] == 0
+    assert blake["written_score"] == "pending" and blake["needs_manual_grade"]   # the teacher decides
+    scores = cell_scores(course, "blake")
+    assert all(score == 0 for name, (score, _) in scores.items() if name.endswith("-tests"))
 
 
 def test_a_wrong_answer_gets_partial_marks(graded):
