@@ -1,6 +1,7 @@
 # Neural Networks from Scratch: the commands README gives.
 #   make install   create .venv and install the course (nnlib included, editable)
 #   make test      run every notebook as a test (nbval, strict) and nnlib's unit tests
+#   make test-classroom  the teachers' tools: nbgrader assignments, grading, hidden tests' fairness
 #   make test-portable  the whole suite under other SIMD levels, BLAS threads and the oldest NumPy
 #   make lab       open the notebooks in JupyterLab
 #   make run       re-execute every notebook in place, in chapter order (refreshes stored outputs)
@@ -23,7 +24,7 @@ PY     := $(BIN)/python
 QUIET_ENV := NNLIB_PROGRESS=0 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 JOBS ?= 2
 
-.PHONY: install venv-check test test-portable test-browser lab run data reproduce assignments grade grade-timing bench clean
+.PHONY: install venv-check test test-classroom test-portable test-browser lab run data reproduce assignments grade grade-timing bench clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.10 is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 10) else None'
@@ -40,6 +41,10 @@ venv-check:
 
 test: venv-check
 	$(QUIET_ENV) $(PY) -m pytest -n $(JOBS) --dist loadfile
+
+# The classroom tools (teacher/): assignments, grading, the hidden tests against typical mistakes.
+test-classroom: venv-check
+	$(QUIET_ENV) $(PY) -m pytest -n $(JOBS) --dist loadfile -m classroom tests
 
 # The whole suite as learners' machines run it: NumPy's SIMD levels, 1 and 2 BLAS threads, the
 # newest and the oldest allowed NumPy (.venv-oldest, made on first use). ARGS="--only baseline".

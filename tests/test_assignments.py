@@ -17,6 +17,8 @@ import pytest
 
 from teacher_modules import load_teacher_module
 
+pytestmark = pytest.mark.classroom      # make test-classroom (and CI), not make test
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")

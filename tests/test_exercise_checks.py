@@ -15,6 +15,8 @@ import pytest
 
 from teacher_modules import load_teacher_module
 
+pytestmark = pytest.mark.classroom      # make test-classroom (and CI), not make test
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # chapter -> [(exercise number, what the student did, text of the model solution, replacement)]

@@ -15,6 +15,8 @@ import pytest
 
 from teacher_modules import load_teacher_module
 
+pytestmark = pytest.mark.classroom      # make test-classroom (and CI), not make test
+
 CHAPTER = "02-random-search"
 
 

@@ -17,6 +17,8 @@ import pytest
 
 from teacher_modules import load_teacher_module
 
+pytestmark = pytest.mark.classroom      # make test-classroom (and CI), not make test
+
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTER = "02-random-search"
 RIGHT = "return exp_values / np.sum(exp_values, axis=1, keepdims=True)"
