@@ -26,14 +26,17 @@ FINGERPRINT = "import conftest; print(conftest.float32_fingerprint())"
 
 
 def python_output(code, **env):
+    """What ``code`` prints, run with this environment plus ``env``. A NPY_DISABLE_CPU_FEATURES
+    of the calling run (make test-portable's baseline) is kept unless ``env`` sets its own."""
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, env=dict(os.environ, **env), check=True)
     return result.stdout.strip()
 
 
 def baseline_env():
-    """Environment with all of NumPy's dispatched SIMD switched off."""
-    return {"NPY_DISABLE_CPU_FEATURES": python_output(BASELINE_PROBE)}
+    """Environment with all of NumPy's dispatched SIMD switched off (probed with all of it on,
+    since a feature already switched off reads as absent)."""
+    return {"NPY_DISABLE_CPU_FEATURES": python_output(BASELINE_PROBE, NPY_DISABLE_CPU_FEATURES="")}
 
 
 def is_books_machine(env):
