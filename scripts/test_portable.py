@@ -43,8 +43,10 @@ def python_of(venv):
 
 def simd_levels(python):
     """{level name: NPY_DISABLE_CPU_FEATURES value} for the NumPy of ``python``."""
+    # probed with everything on: a feature switched off in the caller's environment reads as absent
+    env = {name: value for name, value in os.environ.items() if name != "NPY_DISABLE_CPU_FEATURES"}
     probe = subprocess.run([str(python), "-c", SIMD_PROBE], capture_output=True, text=True,
-                           check=True)
+                           env=env, check=True)
     avx512, dispatchable = probe.stdout.strip().split("|")
     levels = {"all SIMD": ""}
     if avx512:

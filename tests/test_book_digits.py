@@ -15,28 +15,27 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from teacher_modules import load_script
 from test_nbval_strict import SANITIZE, replace_in_outputs
 
 ROOT = Path(__file__).resolve().parent.parent
-BASELINE_PROBE = """
-from numpy._core import _multiarray_umath as m
-print(" ".join(name for name in m.__cpu_dispatch__ if m.__cpu_features__.get(name)))
-"""
 FINGERPRINT = "import conftest; print(conftest.float32_fingerprint())"
 
 
 def python_output(code, **env):
-    """What ``code`` prints, run with this environment plus ``env``. A NPY_DISABLE_CPU_FEATURES
-    of the calling run (make test-portable's baseline) is kept unless ``env`` sets its own."""
+    """What ``code`` prints, run with this environment plus ``env``."""
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, env=dict(os.environ, **env), check=True)
     return result.stdout.strip()
 
 
 def baseline_env():
-    """Environment with all of NumPy's dispatched SIMD switched off (probed with all of it on,
-    since a feature already switched off reads as absent)."""
-    return {"NPY_DISABLE_CPU_FEATURES": python_output(BASELINE_PROBE, NPY_DISABLE_CPU_FEATURES="")}
+    """Environment with all of NumPy's dispatched SIMD switched off, as make test-portable sets it."""
+    portable = load_script(ROOT / "scripts" / "test_portable.py", "test_portable_script_module")
+    levels = portable.simd_levels(Path(sys.executable))
+    if "baseline SIMD" not in levels:
+        pytest.skip("this NumPy dispatches no SIMD features that could be switched off")
+    return {"NPY_DISABLE_CPU_FEATURES": levels["baseline SIMD"]}
 
 
 def is_books_machine(env):
