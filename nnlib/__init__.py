@@ -53,6 +53,7 @@ CHAPTERS = {
     "losses.MeanSquaredError": 7,
     "metrics.regression_accuracy": 7,
     "initializers.he_normal": 6,
+    "initializers.in_float32": 6,
     "initializers.glorot_uniform": 7,
 }
 
@@ -128,6 +129,7 @@ EXPORTS = {
     "small_normal": "initializers",
     "glorot_uniform": "initializers",
     "he_normal": "initializers",
+    "in_float32": "initializers",
     "save_parameters": "persistence",
     "load_parameters": "persistence",
 }

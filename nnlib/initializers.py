@@ -1,7 +1,8 @@
 """Weight initialisers: functions ``init(shape, *, rng=None) -> array`` for a Dense layer.
 
 ``small_normal`` is the book's ``0.01 * randn`` (the default, introduced in chapter 2);
-``he_normal`` (chapter 6) and ``glorot_uniform`` (chapter 7) scale the weights to the layer's size.
+``he_normal`` (chapter 6) and ``glorot_uniform`` (chapter 7) scale the weights to the layer's size;
+``in_float32`` (chapter 6) turns any of them into one that returns float32 weights.
 With ``rng=None`` the draws come from NumPy's global ``np.random`` (what ``nnfs.init()`` seeds
 and makes float32); pass ``rng=np.random.default_rng(seed)`` for an independent stream.
 """
@@ -48,3 +49,18 @@ def he_normal(shape, *, rng=None):
     """
     fan_in, _ = _fans(shape, who="he_normal")
     return np.sqrt(2.0 / fan_in) * _standard_normal(shape, rng)
+
+
+def in_float32(init):
+    """The initialiser ``init`` with its weights returned as float32.
+
+    Networks trained on MNIST in float32 need float32 weights (float64 weights would turn every
+    product back into float64). The draws are ``init``'s own, converted afterwards, so the same
+    ``rng`` gives the same weights up to float32 rounding. Shapes: as ``init``.
+    """
+    def init_float32(shape, *, rng=None):
+        return init(shape, rng=rng).astype(np.float32)
+
+    init_float32.__name__ = f"{init.__name__}_float32"
+    init_float32.__doc__ = f"``{init.__name__}``, returned as float32."
+    return init_float32

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from nnlib.initializers import glorot_uniform, he_normal, small_normal
+from nnlib.initializers import glorot_uniform, he_normal, in_float32, small_normal
 
 
 def test_the_scales_follow_the_layer_size():
@@ -20,3 +20,16 @@ def test_a_shape_that_is_not_a_weight_matrix_is_refused(init, shape):
     with pytest.raises(ValueError, match=rf"{init.__name__}: shape is .*; expected \(fan_in, "
                                          r"fan_out\), two whole numbers >= 1"):
         init(shape)
+
+
+@pytest.mark.parametrize("init", [small_normal, he_normal, glorot_uniform], ids=lambda f: f.__name__)
+def test_in_float32_draws_like_init_and_returns_float32(init):
+    weights = in_float32(init)((30, 20), rng=np.random.default_rng(3))
+    assert weights.dtype == np.float32 and weights.shape == (30, 20)
+    np.testing.assert_array_equal(weights, init((30, 20), rng=np.random.default_rng(3)).astype(np.float32))
+    assert in_float32(init).__name__ == f"{init.__name__}_float32"
+
+
+def test_in_float32_keeps_the_initialisers_shape_check():
+    with pytest.raises(ValueError, match="expected \\(fan_in, fan_out\\)"):
+        in_float32(he_normal)((3,))
