@@ -13,6 +13,10 @@
 #   make grade SUBMISSIONS=DIR   autograde <student>/<chapter>/<chapter>.ipynb, add to build/grades.csv
 #   make grade-timing  time the grading of 30 submissions of each chapter (CHAPTERS="02 07" for some)
 #   make bench     time one training epoch, nnlib against PyTorch on the CPU (bench/RESULTS.md)
+#   make site      the course as a static website in build/site/ (Jupyter Book; requirements-site.txt)
+#   make serve-site    serve build/site/ on http://127.0.0.1:8000 (PORT=...)
+#   make test-site     every page of the built site in headless Chromium, then test-wheel
+#   make test-wheel    a chapter run from a copy, in a fresh environment with the course's wheel
 
 PYTHON ?= python3
 VENV   := .venv
@@ -24,7 +28,7 @@ PY     := $(BIN)/python
 QUIET_ENV := NNLIB_PROGRESS=0 OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 JOBS ?= 2
 
-.PHONY: install venv-check test test-classroom test-portable test-browser lab run data reproduce assignments grade grade-timing bench clean
+.PHONY: install venv-check test test-classroom test-portable test-browser lab run data reproduce assignments grade grade-timing bench clean site serve-site test-site test-wheel site-check
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit("Python >= 3.10 is needed, found " + sys.version.split()[0]) if sys.version_info < (3, 10) else None'
@@ -89,3 +93,31 @@ test-browser: venv-check
 	@test -x $(CHROMIUM) || { echo "make test-browser needs Chromium at $(CHROMIUM): sudo apt-get install chromium" >&2; exit 1; }
 	@$(PY) -c 'import playwright, notebook' 2>/dev/null || { echo "make test-browser needs Playwright and Notebook 7 in $(VENV): $(PY) -m pip install -r requirements-browser.txt" >&2; exit 1; }
 	$(QUIET_ENV) CHROMIUM=$(CHROMIUM) $(PY) -m pytest tests_browser -v
+
+# The course as a website (site/, scripts/build_site.py): Jupyter Book 1.x from the committed
+# notebooks and their stored outputs, nothing executed. Needs requirements-site.txt in .venv.
+PORT ?= 8000
+
+site-check: venv-check
+	@$(PY) -c 'import jupyter_book, mathjax, playwright' 2>/dev/null || { echo "make site needs Jupyter Book, MathJax and Playwright in $(VENV): $(PY) -m pip install -r requirements-site.txt" >&2; exit 1; }
+
+site: site-check
+	$(PY) scripts/build_site.py
+
+serve-site:
+	@test -f build/site/index.html || { echo "No site in build/site: run 'make site' first." >&2; exit 1; }
+	@echo "The course's site: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	$(PY) -m http.server $(PORT) --bind 127.0.0.1 --directory build/site
+
+# Every page of the site in headless Chromium (tests_site/; screenshots in build/site-screenshots/),
+# then the chapter that runs wherever a learner opens it (test-wheel).
+test-site: site-check
+	@test -x $(CHROMIUM) || { echo "make test-site needs Chromium at $(CHROMIUM): sudo apt-get install chromium" >&2; exit 1; }
+	@test -f build/site/index.html || { echo "No site in build/site: run 'make site' first." >&2; exit 1; }
+	CHROMIUM=$(CHROMIUM) $(PY) -m pytest -p no:xdist tests_site/test_site_in_browser.py -q
+	$(MAKE) test-wheel
+
+# The course's wheel installed into a fresh environment outside the repository, and a chapter
+# copied alone into an empty folder runs there top to bottom with its stored outputs.
+test-wheel: venv-check
+	$(QUIET_ENV) $(PY) -m pytest -p no:xdist tests_site/test_wheel.py -q

@@ -9,6 +9,8 @@ offline-MathJax extension in _ext/), notebooks/ the chapters. On the way in:
 * the front page gets its chapter list (titles from the notebooks, one-line summaries from
   README's chapter table) and the table of published numbers from scripts/reproduce.py, so
   neither can drift from its source;
+* the toggles of folded cells (tags ``solution`` and ``hidden-tests``, see
+  scripts/fold_solutions.py) say "Show solution" and "Show the hidden tests";
 * an ipywidgets output, which needs a running kernel, is shown as a note that says so.
 
 Nothing is executed: the pages show the notebooks' stored outputs. Usage:
@@ -96,10 +98,22 @@ def published_table():
     return "\n".join(table)
 
 
+# The label of the toggle that folds a cell, by the cell's tag (the folding contract's tags).
+TOGGLE_LABELS = {
+    "solution": ("Show solution", "Hide solution"),
+    "hidden-tests": ("Show the hidden tests (they run at grading)", "Hide the hidden tests"),
+}
+
+
 def for_the_site(notebook):
-    """A copy of ``notebook`` with each widget output replaced by a note (widgets need a kernel)."""
+    """A copy of ``notebook`` for the site: folded cells' toggles say what they hide, and each
+    widget output is replaced by a note (widgets need a kernel)."""
     notebook = copy.deepcopy(notebook)
     for cell in notebook.cells:
+        for tag, (show, hide) in TOGGLE_LABELS.items():
+            if cell.cell_type == "code" and tag in cell.metadata.get("tags", []):
+                cell.metadata.setdefault("mystnb", {}).update(code_prompt_show=show,
+                                                             code_prompt_hide=hide)
         for number, output in enumerate(cell.get("outputs", [])):
             if WIDGET_VIEW in output.get("data", {}):
                 cell.outputs[number] = nbformat.v4.new_output(
