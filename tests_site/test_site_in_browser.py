@@ -171,7 +171,8 @@ def test_page(browser, site_url, name):
         count, typeset, merrors = typeset_math(page)
         page.wait_for_load_state("networkidle", timeout=PAGE_LOAD_MS)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / (name.replace("/", "_") + ".png")), full_page=False)
+        page.screenshot(path=str(SCREENSHOTS / (name.replace("/", "_") + ".png")),
+                        full_page=name == "intro.html")     # the front page whole, others their top
         images = broken_images(page)
         links = internal_links(page, site_url)
         bad_links = {link: why for link in links if (why := unresolved(link))}
