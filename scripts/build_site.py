@@ -81,11 +81,12 @@ def published_table():
         import reproduce
     finally:
         sys.path.pop(0)
+    kinsley = "Kinsley & Kukieła, *Neural Networks from Scratch in Python*"
     rows = []
     for name, (*_, accuracy, loss) in reproduce.SINE_RUNS.items():
         published = f"accuracy {accuracy}" + (f", loss {loss}" if loss != "-" else "")
-        rows.append(("Kinsley & Kukieła, *Neural Networks from Scratch in Python*",
-                     f"sine regression, {name}, 10,000 epochs", published,
+        published = published.replace("*", "\\*")           # the book's footnote mark, not emphasis
+        rows.append((kinsley, f"sine regression, {name}, 10,000 epochs", published,
                      "[7](notebooks/07-regression.ipynb)"))
     raschka = ", ".join(f"{part} {value:.2f} %" for part, value in reproduce.RASCHKA_PUBLISHED.items())
     rows.append(("Raschka, *Python Machine Learning*", "784-100-10 sigmoid MLP, 200 epochs "
@@ -93,9 +94,14 @@ def published_table():
     rows.append(("Saito, *Deep Learning from Scratch*", "optimizers on MNIST, 2,000 "
                  "iterations: final loss, lowest first", "AdaGrad, Adam, Momentum << SGD",
                  "[6](notebooks/06-optimizers.ipynb)"))
-    table = ["| source | experiment | published | chapter |", "| --- | --- | --- | --- |"]
-    table += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
-    return "\n".join(table)
+    table = ["| book | experiment | published | chapter |", "| --- | --- | --- | --- |"]
+    previous = None
+    for source, *rest in rows:                  # each book named once, on its first row
+        cells = ["" if source == previous else source] + rest
+        previous = source
+        table.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    footnotes = [note.replace("*", "\\*", 1) for note in [getattr(reproduce, "SINE_FOOTNOTE", "")] if note]
+    return "\n".join(table) + "".join(f"\n\n{note}" for note in footnotes)
 
 
 # The label of the toggle that folds a cell, by the cell's tag (the folding contract's tags).
