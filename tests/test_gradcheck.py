@@ -1,13 +1,10 @@
-"""Gradient checks of every layer, activation, loss and regulariser in nnlib (float64).
-
-Each backward pass is compared with central differences on random shapes and values; a
-deliberately wrong backward must fail the same check.
-"""
+"""nnlib.gradcheck: numerical_gradient, and gradient checks of every layer, loss and regulariser."""
 import numpy as np
 import pytest
 
 from nnlib.activations import Linear, ReLU, Sigmoid, Softmax
 from nnlib.gradcheck import check_layer, check_loss, numerical_gradient, relative_error
+from nnlib.initializers import glorot_uniform
 from nnlib.layers import Dense, Dropout
 from nnlib.losses import (
     BinaryCrossentropy,
@@ -19,6 +16,9 @@ from nnlib.losses import (
 from nnlib.model import Sequential
 from nnlib.regularizers import penalty, penalty_gradient, regularization_loss
 
+# numerical_gradient is checked first against functions whose derivatives are known. Then each
+# backward pass in nnlib is compared with central differences on random shapes and values (in
+# float64), and a deliberately wrong backward must fail the same check.
 TOLERANCE = 1e-6          # float64 central differences with h = 1e-6 land near 1e-9
 SEEDS = range(4)          # four random shapes per check
 
@@ -40,6 +40,66 @@ class ReplayedDraws:
 
     def binomial(self, n, p, size):
         return np.random.default_rng(self.seed).binomial(n, p, size=size)
+
+
+# ---- numerical_gradient on functions with known derivatives ----------------------------------
+
+M = np.array([[2.0, -1.0], [0.5, 3.0]])          # not symmetric: the gradient is x (M + M^T)
+CASES = [
+    ("bowl at (3, 4)", lambda x: x[0] ** 2 + x[1] ** 2, lambda x: 2 * x, np.array([3.0, 4.0])),
+    ("1-D cubic", lambda x: np.sum(x ** 3 - 2 * x), lambda x: 3 * x ** 2 - 2,
+     np.random.default_rng(6).standard_normal(7)),
+    ("2-D sin", lambda x: np.sum(np.sin(x)), np.cos, np.random.default_rng(7).standard_normal((3, 4))),
+    ("2-D quadratic form", lambda x: np.sum((x @ M) * x), lambda x: x @ (M + M.T),
+     np.random.default_rng(8).standard_normal((3, 2))),
+    ("3-D exp-weighted", lambda x: np.sum(np.exp(0.5 * x) * np.arange(24).reshape(2, 3, 4)),
+     lambda x: 0.5 * np.exp(0.5 * x) * np.arange(24).reshape(2, 3, 4),
+     np.random.default_rng(9).standard_normal((2, 3, 4))),
+]
+
+
+@pytest.mark.parametrize("name, f, exact, point", CASES,
+                         ids=[c[0] for c in CASES])
+def test_numerical_gradient_matches_known_derivatives(name, f, exact, point):
+    point = point.copy()
+    np.testing.assert_allclose(numerical_gradient(f, point), exact(point), rtol=1e-6, atol=1e-7)
+
+
+def test_numerical_gradient_of_the_bowl_at_the_books_points():
+    bowl = CASES[0][1]
+    for point, expected in [([3.0, 4.0], [6.0, 8.0]), ([0.0, 2.0], [0.0, 4.0]), ([3.0, 0.0], [6.0, 0.0])]:
+        np.testing.assert_allclose(numerical_gradient(bowl, np.array(point)), expected, atol=1e-9)
+
+
+@pytest.mark.parametrize("name, f, exact, point", CASES, ids=[c[0] for c in CASES])
+def test_numerical_gradient_leaves_its_input_bit_for_bit_unchanged(name, f, exact, point):
+    point = point.copy()
+    before = point.copy()
+    gradient = numerical_gradient(f, point)
+    assert gradient.shape == point.shape and gradient.dtype == np.float64
+    assert np.array_equal(point, before) and point.tobytes() == before.tobytes()
+
+
+def test_numerical_gradient_sees_parameters_through_the_model():
+    rng = np.random.default_rng(0)
+    model = Sequential([Dense(2, 3, rng=rng), ReLU(), Dense(3, 3, rng=rng), Softmax()])
+    inputs = np.random.default_rng(10).standard_normal((4, 2))
+    weights = model.layers[2].weights
+    gradient = numerical_gradient(lambda _: float(model.forward(inputs)[:, 0].sum()), weights)
+    assert gradient.shape == weights.shape and np.any(gradient != 0)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8, np.bool_])
+def test_numerical_gradient_refuses_integer_arrays(dtype):
+    with pytest.raises(TypeError, match=f"x has dtype {np.dtype(dtype)}; expected float64.*integer"):
+        numerical_gradient(lambda x: float(np.sum(x)), np.array([3, 4]).astype(dtype))
+
+
+def test_numerical_gradient_refuses_float32_and_non_arrays():
+    with pytest.raises(TypeError, match="float32; expected float64"):
+        numerical_gradient(lambda x: float(np.sum(x)), np.array([3.0, 4.0], dtype=np.float32))
+    with pytest.raises(TypeError, match="must be a NumPy array, got list"):
+        numerical_gradient(lambda x: float(np.sum(x)), [3.0, 4.0])
 
 
 # ---- layers and activations ------------------------------------------------------------------
@@ -123,6 +183,21 @@ def test_a_whole_model(seed):
     analytic = [grad.copy() for _, grad in model.parameters()]
     for (value, _), grad in zip(model.parameters(), analytic):
         assert relative_error(grad, numerical_gradient(total_loss, value, 1e-6)) < TOLERANCE
+
+
+def test_whole_regression_network_gradient_check():
+    rng = np.random.default_rng(5)
+    model = Sequential([Dense(1, 8, init=glorot_uniform, rng=rng), ReLU(),
+                        Dense(8, 1, init=glorot_uniform, rng=rng), Linear()])
+    X = rng.uniform(0.05, 1, (6, 1))
+    y = np.sin(2 * np.pi * X)
+    loss = MeanSquaredError()
+
+    model.backward(loss.backward(model.forward(X), y))
+    for layer in (model.layers[0], model.layers[2]):
+        for value, gradient in layer.parameters():
+            numeric = numerical_gradient(lambda _: loss.calculate(model.forward(X), y), value, 1e-6)
+            assert relative_error(gradient, numeric) < 1e-6
 
 
 # ---- losses ----------------------------------------------------------------------------------
