@@ -161,3 +161,18 @@ def test_a_refused_gradient_leaves_no_wrong_parameter_gradient_behind():
     with pytest.raises(ValueError):
         layer.backward(np.ones((4, 3)))
     assert layer.dweights is None and layer.dbiases is None
+
+
+def test_dropout_is_off_at_inference_and_inverted_in_training():
+    inputs = np.arange(1.0, 13.0).reshape(3, 4)
+    layer = Dropout(0.5, rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(layer.forward(inputs), inputs)
+    np.testing.assert_array_equal(layer.backward(np.ones((3, 4))), np.ones((3, 4)))
+    out = layer.forward(inputs, training=True)
+    kept = layer.mask != 0
+    np.testing.assert_array_equal(out[kept], 2 * inputs[kept])
+    np.testing.assert_array_equal(out[~kept], 0)
+    np.testing.assert_array_equal(layer.backward(np.ones((3, 4))), layer.mask)
+    # inverted dropout keeps the mean: over many draws the output averages the input
+    big = np.ones((2000, 50))
+    assert abs(Dropout(0.3, rng=np.random.default_rng(1)).forward(big, training=True).mean() - 1) < 0.01
