@@ -26,6 +26,7 @@ CHAPTERS = {
     "activations": 2,
     "model": 2,
     "plotting": 2,
+    "diagrams": 2,
     "initializers": 2,
     "gradcheck": 4,
     "descent": 4,
@@ -37,6 +38,7 @@ CHAPTERS = {
     # names added to a module after the chapter that introduced it
     "plotting.plot_contour_paths": 4,
     "plotting.plot_image_grid": 8,
+    "diagrams.draw_computational_graph": 5,
     "activations.Sigmoid": 4,
     "activations.Linear": 5,
     "gradcheck.relative_error": 5,
@@ -116,6 +118,7 @@ EXPORTS = {
     "plot_contour_paths": "plotting",
     "plot_curves": "plotting",
     "plot_image_grid": "plotting",
+    "draw_computational_graph": "diagrams",
     "regularization_loss": "regularizers",
     "penalty": "regularizers",
     "penalty_gradient": "regularizers",
