@@ -98,13 +98,13 @@ def draw_computational_graph(forward, backward, *, ax=None, decimals=2,
     loss = float(forward["loss"])
 
     if ax is None:
-        _, ax = plt.subplots(figsize=(15, 4.5))
+        _, ax = plt.subplots(figsize=(16, 4.5))
     # operations (circles) and the leaves and the result (plain text), at (x, y) in data units
-    operations = {"dense": ((7.0, 0.0), "dot\n+ bias"), "relu": ((12.5, 0.0), "ReLU"),
-                  "softmax": ((18.0, 0.0), "softmax"), "loss": ((23.5, 0.0), "cross-\nentropy")}
+    operations = {"dense": ((7.0, 0.0), "dot\n+ bias"), "relu": ((13.0, 0.0), "ReLU"),
+                  "softmax": ((19.0, 0.0), "softmax"), "loss": ((25.0, 0.0), "cross-\nentropy")}
     leaves = {"inputs": ((0.0, 3.0), "inputs $x$"), "weights": ((0.0, 0.0), "weights $W$"),
-              "biases": ((0.0, -3.0), "biases $b$"), "label": ((23.5, -3.0), "true class $y$"),
-              "result": ((27.5, 0.0), "loss $L$")}
+              "biases": ((0.0, -3.0), "biases $b$"), "label": ((25.0, -3.0), "true class $y$"),
+              "result": ((29.0, 0.0), "loss $L$")}
     radius = 0.8
     for (x, y), text in operations.values():
         ax.add_patch(plt.Circle((x, y), radius, facecolor="whitesmoke", edgecolor="black"))
@@ -159,7 +159,7 @@ def draw_computational_graph(forward, backward, *, ax=None, decimals=2,
     edge(loss_at, (leaves["result"][0][0] - 0.2, 0.0), "L", f"{loss:.{decimals}f}",
          f"{1.0:.{decimals}f}", start_gap=radius)
 
-    ax.set_xlim(-2.5, 29.0)
+    ax.set_xlim(-2.5, 30.5)
     ax.set_ylim(-3.5, 3.5)
     ax.set_aspect("equal")
     ax.axis("off")
