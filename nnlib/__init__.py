@@ -38,6 +38,7 @@ CHAPTERS = {
     # names added to a module after the chapter that introduced it
     "plotting.plot_contour_paths": 4,
     "plotting.plot_image_grid": 8,
+    "diagrams.draw_computational_graph": 5,
     "activations.Sigmoid": 4,
     "activations.Linear": 5,
     "gradcheck.relative_error": 5,
@@ -118,6 +119,7 @@ EXPORTS = {
     "plot_curves": "plotting",
     "plot_image_grid": "plotting",
     "draw_network": "diagrams",
+    "draw_computational_graph": "diagrams",
     "regularization_loss": "regularizers",
     "penalty": "regularizers",
     "penalty_gradient": "regularizers",
