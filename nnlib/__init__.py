@@ -35,6 +35,9 @@ CHAPTERS = {
     "_fast_steps": 6,
     "persistence": 8,
     # names added to a module after the chapter that introduced it
+    "plotting.INTERACTIVE_NOTE": 3,
+    "plotting.InteractiveFigure": 3,
+    "plotting.interactive_figure": 3,
     "plotting.plot_contour_paths": 4,
     "plotting.plot_image_grid": 8,
     "activations.Sigmoid": 4,
@@ -116,6 +119,8 @@ EXPORTS = {
     "plot_contour_paths": "plotting",
     "plot_curves": "plotting",
     "plot_image_grid": "plotting",
+    "interactive_figure": "plotting",
+    "InteractiveFigure": "plotting",
     "regularization_loss": "regularizers",
     "penalty": "regularizers",
     "penalty_gradient": "regularizers",
