@@ -36,6 +36,9 @@ CHAPTERS = {
     "_fast_steps": 6,
     "persistence": 8,
     # names added to a module after the chapter that introduced it
+    "plotting.INTERACTIVE_NOTE": 3,
+    "plotting.InteractiveFigure": 3,
+    "plotting.interactive_figure": 3,
     "plotting.plot_contour_paths": 4,
     "plotting.plot_image_grid": 8,
     "diagrams.draw_computational_graph": 5,
@@ -118,6 +121,8 @@ EXPORTS = {
     "plot_contour_paths": "plotting",
     "plot_curves": "plotting",
     "plot_image_grid": "plotting",
+    "interactive_figure": "plotting",
+    "InteractiveFigure": "plotting",
     "draw_network": "diagrams",
     "draw_computational_graph": "diagrams",
     "regularization_loss": "regularizers",

@@ -304,6 +304,21 @@ def test_numerical_gradient_refuses_float32():
         numerical_gradient(np.sum, np.zeros(3, dtype=np.float32))
 
 
+def test_numerical_gradient_refuses_integers_and_says_what_they_would_do():
+    # what the message describes: the same central difference on an integer array truncates
+    # 3 + h to 3 and 3 - h to 2, and gives (9 - 4) / 2e-4 = 25000 instead of 6
+    point, h = np.array([3, 4]), 1e-4
+    plus, minus = point.copy(), point.copy()
+    plus[0], minus[0] = point[0] + h, point[0] - h
+    assert (plus[0], minus[0]) == (3, 2)
+    assert np.isclose((_square_sum(plus) - _square_sum(minus)) / (2 * h), 25_000)
+    with pytest.raises(TypeError, match=r"x has dtype int64; expected float64\. An integer array "
+                                        r"cannot hold x \+ h: each nudged value is truncated to a "
+                                        r"whole number \(3 \+ 1e-4 to 3, 3 - 1e-4 to 2\).*thousands "
+                                        r"of times too large, or 0"):
+        numerical_gradient(_square_sum, point)
+
+
 # --- bad input ---------------------------------------------------------------------------------
 
 def _square_sum(x):
