@@ -25,7 +25,9 @@ the exercises print what they print at the end of the chapter, so a set-up that 
 matches the chapter fails a test.
 
 The chapter notebooks themselves are unchanged by this: a learner working through a chapter
-meets its exercises at the end, with the chapter's variables.
+meets its exercises at the end, with the chapter's variables, and with the model solutions,
+hidden tests and written answers folded (scripts/fold_solutions.py). The graded notebook
+unfolds them (``unfolded``): a student must see every cell of the version handed out.
 """
 import ast
 import copy
@@ -49,9 +51,9 @@ INTRO = """\
 Each exercise has a task, a cell for your code (or your written answer) and a test cell. Replace
 `raise NotImplementedError()` by your code and `YOUR ANSWER HERE` by your answer. Run the test
 cell after your code: if it runs without an error, your answer has passed the visible checks.
-When your work is graded, the test cells run again with further checks that you do not see, so
-test your code beyond the visible checks too. Written answers are read and marked by your
-teacher.
+Below each test cell is a cell that holds only a comment: when your work is graded, it is filled
+with further checks that you do not see, so test your code beyond the visible checks too.
+Written answers are read and marked by your teacher.
 
 The exercises use only what the set-up cell above defines, and each draws its random numbers
 from its own `np.random.default_rng(seed)` where the task says so. Keep the names and the
@@ -277,6 +279,30 @@ def exercise_cells(notebook):
     return notebook.cells[ids.index("exercises"):]
 
 
+# How the chapters fold their exercises for a learner reading alone (scripts/fold_solutions.py):
+# a student must see every cell, so the graded notebook (and so the student version) unfolds them.
+FOLD_TAGS = ("solution", "hide-cell", "hidden-tests", "hide-input", "hide-output")
+ANSWER_WRAPPER = re.compile(r"\A\s*<details>\s*<summary>.*?</summary>\s*(.*?)\s*</details>\s*\Z", re.DOTALL)
+
+
+def unfolded(cell):
+    """``cell`` with the chapter's folding taken off: no hidden input or output, no folding
+    tags, a written answer without its <details> wrapper. Changes ``cell`` and returns it."""
+    jupyter = cell.metadata.get("jupyter", {})
+    for key in ("source_hidden", "outputs_hidden"):
+        jupyter.pop(key, None)
+    if "jupyter" in cell.metadata and not jupyter:
+        del cell.metadata["jupyter"]
+    if "tags" in cell.metadata:
+        cell.metadata["tags"] = [tag for tag in cell.metadata["tags"] if tag not in FOLD_TAGS]
+        if not cell.metadata["tags"]:
+            del cell.metadata["tags"]
+    wrapped = ANSWER_WRAPPER.match(cell.source) if cell.cell_type == "markdown" else None
+    if wrapped:
+        cell.source = wrapped.group(1)
+    return cell
+
+
 def graded_notebook(path):
     """The teacher's graded notebook of the chapter at ``path`` (solutions and hidden tests
     still in it: nbgrader's generate_assignment takes them out)."""
@@ -295,7 +321,7 @@ def graded_notebook(path):
     setup.metadata["deletable"] = False
     cells = []
     for cell in exercise_cells(chapter):
-        cell = copy.deepcopy(cell)
+        cell = unfolded(copy.deepcopy(cell))
         if cell.get("id") == "exercises":
             cell.source = INTRO
         if cell.cell_type == "code":

@@ -7,7 +7,9 @@ written answers are in them (and run under nbval). The graded notebook of a chap
 exercises behind a set-up cell (teacher/graded.py); with the model solutions it must run in
 seconds and print what the exercises print at the end of the chapter. nbgrader's
 generate_assignment must strip solutions, hidden tests and model answers; here every line of
-them is looked for in the student versions.
+them is looked for in the student versions. The chapters fold their solutions, hidden tests and
+written answers for a learner reading alone (scripts/fold_solutions.py); the student versions
+must show every cell unfolded.
 """
 import time
 from pathlib import Path
@@ -197,6 +199,7 @@ def test_student_version_has_stubs_and_tests_and_no_outputs(path, student_versio
     assert [cell.get("id") for cell in teacher.cells[2:]] == chapter_ids[chapter_ids.index("exercises"):]
     intro = next(cell for cell in student.cells if cell.get("id") == "exercises")
     assert "solution" not in intro.source.lower(), "the student's intro speaks of solutions it does not have"
+    hidden_cells = 0
     for cell in student.cells:
         assert not cell.get("outputs"), f"{path.name}: stored output in the student version"
         meta = nbgrader_meta(cell)
@@ -204,6 +207,52 @@ def test_student_version_has_stubs_and_tests_and_no_outputs(path, student_versio
             assert all(stub in cell.source for stub in CODE_STUB), meta["grade_id"]
         elif meta.get("solution"):
             assert cell.source == TEXT_STUB, meta["grade_id"]
+        elif meta.get("grade") and meta["grade_id"].endswith("-hidden-tests"):
+            # only the comment that says the checks run at grading is left
+            hidden_cells += 1
+            (line,) = cell.source.strip().splitlines()
+            assert line.startswith("# ") and "graded" in line, f"{meta['grade_id']}: {cell.source!r}"
         elif meta.get("grade"):
             assert cell.source.strip() and "assert" in cell.source, \
                 f"{meta['grade_id']}: the visible checks of a test cell are gone"
+    assert hidden_cells == sum(nbgrader_meta(cell).get("grade_id", "").endswith("-hidden-tests")
+                               for cell in teacher.cells) > 0
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_a_blank_submission_passes_no_test_cell(path, student_versions, tmp_path):
+    """The student version handed back untouched, run as grading runs it (the teacher's test
+    cells, hidden tests included, in a fresh kernel): every test cell fails, visible or hidden,
+    so no exercise gives points for nothing."""
+    from nbclient import NotebookClient
+
+    graded_tools = load_teacher_module("graded")
+    notebook = graded_source(path, student_versions)
+    blank = {cell.get("id"): cell for cell in nbformat.read(student_versions[path.stem], as_version=4).cells}
+    for cell in notebook.cells:
+        if nbgrader_meta(cell).get("solution"):
+            cell.source = blank[cell.get("id")].source
+    for name, source in graded_tools.extra_files(path.stem).items():
+        (tmp_path / name).write_bytes(source.read_bytes())
+    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    tests = [cell for cell in notebook.cells if cell.cell_type == "code" and nbgrader_meta(cell).get("grade")]
+    assert any(nbgrader_meta(cell)["grade_id"].endswith("-hidden-tests") for cell in tests)
+    passed = [nbgrader_meta(cell)["grade_id"] for cell in tests
+              if not any(output.output_type == "error" for output in cell.outputs)]
+    assert not passed, f"{path.name}: test cells that a blank submission passes: {passed}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_student_version_has_nothing_folded(path, student_versions):
+    """A student must see every cell to write in it: no folded input or output, no folding tags."""
+    chapter = nbformat.read(path, as_version=4)
+    assert any(cell.metadata.get("jupyter", {}).get("source_hidden") for cell in chapter.cells), \
+        f"{path.name}: nothing folded in the chapter, so this test checks nothing"
+    student = nbformat.read(student_versions[path.stem], as_version=4)
+    for cell in student.cells:
+        where = f"{path.name}, cell {cell.get('id')}"
+        folding = cell.metadata.get("jupyter", {})
+        assert not folding.get("source_hidden") and not folding.get("outputs_hidden"), where
+        assert not {"hide-cell", "hide-input", "hide-output"} & set(cell.metadata.get("tags", [])), where
+        assert "<details>" not in cell.source and "<summary>" not in cell.source, where

@@ -3,9 +3,13 @@
 For every code exercise, two or three mistakes students make are written down below as edits
 of the model solution (the text to replace and its replacement). Each chapter's graded
 notebook (teacher/graded.py, hidden tests included) runs once in a kernel with the model
-solutions; then, one at a time, a mistake's solution cell runs and the exercise's test cell
-must fail with an AssertionError (a failed check, not a crash), after which the model solution
-runs again. Right answers written differently from the model solution (RIGHT) must pass.
+solutions; then, one at a time, a mistake's solution cell runs and the exercise's test cells
+run: its visible checks, then its hidden tests (a cell of their own, ``exN-hidden-tests``).
+A mistake must fail at least one of them, and the first that fails must fail with an
+AssertionError (a failed check, not a crash); then the model solution runs again. Right
+answers written differently from the model solution (RIGHT) must pass both cells.
+A mistake that only the hidden tests catch costs the hidden cell's points (half of the tests'
+points); tests/test_nbgrader_roundtrip.py grades one such submission.
 """
 import copy
 from pathlib import Path
@@ -187,7 +191,8 @@ def replace_solution(cell, old, new):
 
 @pytest.fixture(scope="module", params=CHAPTERS)
 def outcomes(request, tmp_path_factory):
-    """{(kind, exercise, description): (ename or None, error text)} for one chapter."""
+    """{(kind, exercise, description): [(test cell id, ename or None, error text), ...]} for one
+    chapter: the exercise's visible checks, then its hidden tests."""
     from nbclient import NotebookClient
 
     chapter = request.param
@@ -215,23 +220,31 @@ def outcomes(request, tmp_path_factory):
         for kind, variants in (("mistake", MISTAKES), ("right", RIGHT)):
             for number, description, old, new in variants.get(chapter, []):
                 solution_index, solution = cells[f"ex{number}-solution"]
-                test_index, test = cells[f"ex{number}-tests"]
+                tests = [cells[name] for name in (f"ex{number}-tests", f"ex{number}-hidden-tests") if name in cells]
+                assert len(tests) == 2, f"{chapter}, exercise {number}: expected visible and hidden test cells"
                 ename, text = run(replace_solution(solution, old, new), solution_index)
                 assert ename is None, (f"{chapter}, exercise {number}, {description}: the solution cell itself "
                                        f"fails ({text}); list mistakes whose code runs")
-                results[(kind, number, description)] = run(test, test_index)
+                results[(kind, number, description)] = [(test.get("id"), *run(test, test_index))
+                                                         for test_index, test in tests]
                 ename, text = run(solution, solution_index)          # back to the model solution
                 assert ename is None, f"{chapter}, ex{number}-solution restored: {text}"
     return chapter, results
 
 
+def first_failure(cells):
+    """(cell id, ename, text) of the first test cell that failed, or None."""
+    return next((cell for cell in cells if cell[1] is not None), None)
+
+
 def test_typical_mistakes_lose_marks_with_a_failed_check(outcomes):
     chapter, results = outcomes
-    passed = [f"exercise {number}: {description}" for (kind, number, description), (ename, _) in results.items()
-              if kind == "mistake" and ename is None]
-    crashed = [f"exercise {number}: {description} ({text})"
-               for (kind, number, description), (ename, text) in results.items()
-               if kind == "mistake" and ename not in (None, "AssertionError")]
+    mistakes = {key: first_failure(cells) for key, cells in results.items() if key[0] == "mistake"}
+    passed = [f"exercise {number}: {description}" for (_, number, description), failure in mistakes.items()
+              if failure is None]
+    crashed = [f"exercise {number}: {description} ({failure[0]}: {failure[2]})"
+               for (_, number, description), failure in mistakes.items()
+               if failure is not None and failure[1] != "AssertionError"]
     assert not passed, f"{chapter}: these mistakes still get full marks: {passed}"
     assert not crashed, f"{chapter}: these mistakes make a test crash instead of failing a check: {crashed}"
     numbers = {number for kind, number, _ in results if kind == "mistake"}
@@ -240,7 +253,7 @@ def test_typical_mistakes_lose_marks_with_a_failed_check(outcomes):
 
 def test_right_answers_in_another_form_pass(outcomes):
     chapter, results = outcomes
-    failed = [f"exercise {number}: {description} ({text})"
-              for (kind, number, description), (ename, text) in results.items()
-              if kind == "right" and ename is not None]
+    rights = {key: first_failure(cells) for key, cells in results.items() if key[0] == "right"}
+    failed = [f"exercise {number}: {description} ({failure[0]}: {failure[2]})"
+              for (_, number, description), failure in rights.items() if failure is not None]
     assert not failed, f"{chapter}: right answers that lose marks: {failed}"

@@ -111,7 +111,7 @@ def graded(tmp_path_factory):
                          "autograded_score": 9.0, "autograded_max": 9.0})
     lines = []
     # 90 s in all per submission: ample for a complete one on a busy machine; the endless loop
-    # runs into nbgrader's 60 s cell limit in exercise 1's solution and again in its test cell
+    # runs into nbgrader's 60 s cell limit in exercise 1's solution and again in its test cells
     rows = course_tools.grade(folder, course, table, jobs=2, timeout=90, report=lines.append)
     return {row["student"]: row for row in rows}, table, lines
 
