@@ -5,7 +5,7 @@ expressions allocate a fresh array for every intermediate result; for an MNIST-s
 matrix, returning that memory to the system and faulting it back in on the next step cost more
 than the arithmetic (Adam took a third of an epoch). Here each update does the same operations,
 on the same dtypes and in the same order, into arrays kept from step to step, so the results are
-bit for bit those of the readable version (tests/test_fast_paths.py checks every optimizer).
+bit for bit those of the readable version (tests/test_fast_steps.py checks every optimizer).
 
 Each of nnlib's four optimizer classes names its function here as ``_fast_update``;
 ``Optimizer.step`` uses it for parameters of at least ``MIN_SIZE`` elements (a subclass, which

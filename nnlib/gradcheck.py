@@ -19,8 +19,11 @@ def numerical_gradient(f, x, h=1e-4):
     if not isinstance(x, np.ndarray):
         raise TypeError(f"numerical_gradient: x must be a NumPy array, got {type(x).__name__}.")
     if x.dtype != np.float64:
-        hint = (" An integer array cannot hold x + h (1e-4 is rounded away), so every difference "
-                "would be 0 and the gradient silently wrong." if x.dtype.kind in "iub" else
+        hint = (" An integer array cannot hold x + h: each nudged value is truncated to a whole "
+                "number (3 + 1e-4 to 3, 3 - 1e-4 to 2), so f is evaluated one whole unit apart "
+                "(or twice at the same point, at 0) while the difference is still divided by "
+                "2h: the gradient comes out thousands of times too large, or 0, without an error."
+                if x.dtype.kind in "iub" else
                 " In float32, x + h loses most of h's digits and the estimate is poor.")
         raise TypeError(
             f"numerical_gradient: x has dtype {x.dtype}; expected float64.{hint} "

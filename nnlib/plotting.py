@@ -1,13 +1,17 @@
 """Figures the chapters draw again and again: decision regions, paths over a contour plot,
-learning curves.
+learning curves, and a figure that controls (sliders) redraw.
 
 Every function draws on the Axes it is given (or on a new figure's Axes), sets a title and
 axis labels, and returns the Axes. None of them calls ``plt.show()`` or changes matplotlib's
 global settings; the notebook decides when a figure is shown.
 Introduced in chapter 2.
 """
+import base64
+import io
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
 
 def _axes(ax):
@@ -208,3 +212,70 @@ def plot_image_grid(images, *, title, titles=None, ncols=5, cmap="Greys", cell_s
     fig.suptitle(title)
     fig.tight_layout()
     return fig
+
+
+#: What a page that cannot run widgets shows as text, when it cannot show the picture either.
+INTERACTIVE_NOTE = ("An interactive figure, shown at its starting values: run the notebook in "
+                    "Jupyter to move its controls.")
+
+
+def _figure_png(drawn):
+    """PNG bytes of a figure, given as a Figure or one of its Axes; the figure is then closed
+    (so the notebook does not show it a second time)."""
+    figure = drawn if isinstance(drawn, Figure) else drawn.figure
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+class InteractiveFigure:
+    """Controls above a figure that is redrawn whenever a control changes.
+
+    Displayed by a notebook, its output carries three views of itself: the live widget (where
+    a kernel runs it), the PNG of the figure as it was drawn when displayed (what a page that
+    cannot run widgets shows: nbconvert's HTML, GitHub, a stored notebook opened without
+    running it) and a one-line note as text. Made by ``interactive_figure``.
+    Introduced in chapter 3.
+    """
+
+    def __init__(self, draw, controls, note=INTERACTIVE_NOTE):
+        import ipywidgets as widgets                 # only notebooks with controls need it
+
+        self.draw, self.controls, self.note = draw, dict(controls), note
+        self.output = widgets.Output()               # shows the latest picture
+        self.widget = widgets.VBox([widgets.HBox(list(self.controls.values())), self.output])
+        self.redraw()
+        for control in self.controls.values():
+            control.observe(self.redraw, names="value")
+
+    def redraw(self, change=None):
+        """Draw the figure for the controls' current values and show it in place of the last."""
+        values = {name: control.value for name, control in self.controls.items()}
+        self.png = _figure_png(self.draw(**values))
+        picture = {"image/png": base64.b64encode(self.png).decode("ascii"),
+                   "text/plain": f"<figure for {values}>"}
+        self.output.outputs = ({"output_type": "display_data", "data": picture, "metadata": {}},)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.widget._repr_mimebundle_()     # the live widget's view
+        bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
+        bundle["text/plain"] = self.note
+        return bundle
+
+
+def interactive_figure(draw, *, note=INTERACTIVE_NOTE, **controls):
+    """A figure that widgets redraw, which still reads well where widgets cannot run.
+
+    ``draw(**values)`` draws one figure on a new figure for the controls' values and returns
+    its Axes or Figure (it does not call ``plt.show()``); each keyword names one of draw's
+    arguments and gives the ipywidgets control that sets it, e.g.
+    ``interactive_figure(draw_climb, step=widgets.FloatLogSlider(value=0.05))``. Returns an
+    ``InteractiveFigure``: the last expression of a cell, it shows the controls above the
+    figure, and on a page without a kernel the figure at the controls' starting values.
+    Introduced in chapter 3.
+    """
+    if not controls:
+        raise ValueError("interactive_figure: no controls given; expected at least one, as a "
+                         "keyword naming an argument of draw, e.g. step=FloatSlider(...).")
+    return InteractiveFigure(draw, controls, note)

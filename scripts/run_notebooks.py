@@ -1,8 +1,9 @@
 """Execute notebooks in place, each in a fresh kernel, and store clean, reproducible JSON.
 
 Used by ``make run``: ``python scripts/run_notebooks.py notebooks/*.ipynb``. Outputs are kept;
-volatile metadata (execution timestamps, widget state) is stripped, the random ids of widget
-views are replaced by ids derived from the cell, and printed text that arrived in several
+volatile metadata (execution timestamps, widget state) is stripped, a widget view that comes
+with a picture of itself (nnlib.plotting.interactive_figure) is stored as that picture, the
+random ids of other widget views are replaced by ids derived from the cell, and printed text that arrived in several
 pieces is joined, so that a re-run changes the file only where a result changed. Notebooks run in the order given (chapter order).
 Run with NNLIB_PROGRESS=0 (the Makefile does), so no progress bar lands in a stored output.
 """
@@ -36,11 +37,15 @@ def join_streams(outputs):
 
 
 def clean(notebook):
-    """Drop metadata that changes on every run, give widget views stable ids and join split
-    streams; keep outputs and tags.
+    """Drop metadata that changes on every run, store widgets as their pictures or give their
+    views stable ids, and join split streams; keep outputs and tags.
 
-    A widget view's ``model_id`` is random on every run and, with the widget state not stored,
-    points at nothing; a stable id (from the cell's id) keeps re-runs from rewriting it. How a
+    With the widget state not stored, a widget view points at nothing: a page rendered from the
+    stored notebook (Jupyter Book, JupyterLab before the cells run) would show an empty box or
+    an error where the widget was. Where the output also holds a picture of the widget's figure
+    (``image/png``), the view is dropped, so every renderer shows the picture; running the cell
+    brings the live widget back. Other views keep a stable id (from the cell's id) instead of
+    the random ``model_id``, so re-runs do not rewrite it. How a
     cell's printed text is cut into stream outputs depends on when the kernel flushed it, so
     consecutive outputs of the same stream are joined into one (nbval compares them joined).
     """
@@ -51,6 +56,10 @@ def clean(notebook):
             cell.metadata.pop(key, None)
         if "outputs" in cell:
             cell.outputs = join_streams(cell.outputs)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW in data and "image/png" in data:
+                del data[WIDGET_VIEW]
         views = [output["data"][WIDGET_VIEW] for output in cell.get("outputs", [])
                  if WIDGET_VIEW in output.get("data", {})]
         for number, view in enumerate(views):

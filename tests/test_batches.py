@@ -1,8 +1,38 @@
-"""nnlib.batches: splits and mini-batches refuse data they cannot split."""
+"""nnlib.batches: sample_batch, train_test_split and minibatches, and the data they refuse."""
 import numpy as np
 import pytest
 
 from nnlib.batches import minibatches, sample_batch, train_test_split
+
+
+def test_sample_batch_draws_matching_rows_from_the_global_generator():
+    X = np.arange(20).reshape(10, 2)
+    y = np.arange(10)
+    np.random.seed(3)
+    X_batch, y_batch = sample_batch(X, y, 4)
+    np.random.seed(3)
+    expected = np.random.choice(10, 4)
+    np.testing.assert_array_equal(y_batch, expected)
+    np.testing.assert_array_equal(X_batch[:, 0] // 2, y_batch)
+
+
+def test_train_test_split_is_a_partition():
+    X = np.arange(100).reshape(50, 2)
+    y = np.arange(50)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, 0.2, rng=np.random.default_rng(0))
+    assert len(y_test) == 10 and len(y_train) == 40
+    assert sorted(np.concatenate([y_train, y_test])) == list(range(50))
+    np.testing.assert_array_equal(X_train[:, 0] // 2, y_train)
+
+
+def test_minibatches_cover_every_sample_once():
+    X, y = np.arange(23).reshape(23, 1), np.arange(23)
+    seen = [yb for _, yb in minibatches(X, y, 5, rng=np.random.default_rng(1))]
+    assert [len(b) for b in seen] == [5, 5, 5, 5, 3]
+    assert sorted(np.concatenate(seen)) == list(range(23))
+
+
+# ---- bad input -------------------------------------------------------------------------------
 
 X = np.arange(20.0).reshape(10, 2)
 Y = np.arange(10)
@@ -33,6 +63,16 @@ BAD_INPUT = [
                          ids=[f"case{i}" for i in range(len(BAD_INPUT))])
 def test_bad_input_gets_a_clear_error(call, error, message):
     with pytest.raises(error, match=message):
+        call()
+
+
+@pytest.mark.parametrize("call", [
+    lambda: sample_batch(np.ones((5, 2)), np.ones(4), 2),
+    lambda: train_test_split(np.ones((5, 2)), np.ones(5), 1.5),
+    lambda: list(minibatches(np.ones((5, 2)), np.ones(5), 0)),
+])
+def test_batching_bad_input(call):
+    with pytest.raises(ValueError):
         call()
 
 

@@ -1,13 +1,10 @@
-"""Gradient checks of every layer, activation, loss and regulariser in nnlib (float64).
-
-Each backward pass is compared with central differences on random shapes and values; a
-deliberately wrong backward must fail the same check.
-"""
+"""nnlib.gradcheck: numerical_gradient, and gradient checks of every layer, loss and regulariser."""
 import numpy as np
 import pytest
 
 from nnlib.activations import Linear, ReLU, Sigmoid, Softmax
 from nnlib.gradcheck import check_layer, check_loss, numerical_gradient, relative_error
+from nnlib.initializers import glorot_uniform
 from nnlib.layers import Dense, Dropout
 from nnlib.losses import (
     BinaryCrossentropy,
@@ -19,6 +16,9 @@ from nnlib.losses import (
 from nnlib.model import Sequential
 from nnlib.regularizers import penalty, penalty_gradient, regularization_loss
 
+# numerical_gradient is checked first against functions whose derivatives are known. Then each
+# backward pass in nnlib is compared with central differences on random shapes and values (in
+# float64), and a deliberately wrong backward must fail the same check.
 TOLERANCE = 1e-6          # float64 central differences with h = 1e-6 land near 1e-9
 SEEDS = range(4)          # four random shapes per check
 
@@ -40,6 +40,66 @@ class ReplayedDraws:
 
     def binomial(self, n, p, size):
         return np.random.default_rng(self.seed).binomial(n, p, size=size)
+
+
+# ---- numerical_gradient on functions with known derivatives ----------------------------------
+
+M = np.array([[2.0, -1.0], [0.5, 3.0]])          # not symmetric: the gradient is x (M + M^T)
+CASES = [
+    ("bowl at (3, 4)", lambda x: x[0] ** 2 + x[1] ** 2, lambda x: 2 * x, np.array([3.0, 4.0])),
+    ("1-D cubic", lambda x: np.sum(x ** 3 - 2 * x), lambda x: 3 * x ** 2 - 2,
+     np.random.default_rng(6).standard_normal(7)),
+    ("2-D sin", lambda x: np.sum(np.sin(x)), np.cos, np.random.default_rng(7).standard_normal((3, 4))),
+    ("2-D quadratic form", lambda x: np.sum((x @ M) * x), lambda x: x @ (M + M.T),
+     np.random.default_rng(8).standard_normal((3, 2))),
+    ("3-D exp-weighted", lambda x: np.sum(np.exp(0.5 * x) * np.arange(24).reshape(2, 3, 4)),
+     lambda x: 0.5 * np.exp(0.5 * x) * np.arange(24).reshape(2, 3, 4),
+     np.random.default_rng(9).standard_normal((2, 3, 4))),
+]
+
+
+@pytest.mark.parametrize("name, f, exact, point", CASES,
+                         ids=[c[0] for c in CASES])
+def test_numerical_gradient_matches_known_derivatives(name, f, exact, point):
+    point = point.copy()
+    np.testing.assert_allclose(numerical_gradient(f, point), exact(point), rtol=1e-6, atol=1e-7)
+
+
+def test_numerical_gradient_of_the_bowl_at_the_books_points():
+    bowl = CASES[0][1]
+    for point, expected in [([3.0, 4.0], [6.0, 8.0]), ([0.0, 2.0], [0.0, 4.0]), ([3.0, 0.0], [6.0, 0.0])]:
+        np.testing.assert_allclose(numerical_gradient(bowl, np.array(point)), expected, atol=1e-9)
+
+
+@pytest.mark.parametrize("name, f, exact, point", CASES, ids=[c[0] for c in CASES])
+def test_numerical_gradient_leaves_its_input_bit_for_bit_unchanged(name, f, exact, point):
+    point = point.copy()
+    before = point.copy()
+    gradient = numerical_gradient(f, point)
+    assert gradient.shape == point.shape and gradient.dtype == np.float64
+    assert np.array_equal(point, before) and point.tobytes() == before.tobytes()
+
+
+def test_numerical_gradient_sees_parameters_through_the_model():
+    rng = np.random.default_rng(0)
+    model = Sequential([Dense(2, 3, rng=rng), ReLU(), Dense(3, 3, rng=rng), Softmax()])
+    inputs = np.random.default_rng(10).standard_normal((4, 2))
+    weights = model.layers[2].weights
+    gradient = numerical_gradient(lambda _: float(model.forward(inputs)[:, 0].sum()), weights)
+    assert gradient.shape == weights.shape and np.any(gradient != 0)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8, np.bool_])
+def test_numerical_gradient_refuses_integer_arrays(dtype):
+    with pytest.raises(TypeError, match=f"x has dtype {np.dtype(dtype)}; expected float64.*integer"):
+        numerical_gradient(lambda x: float(np.sum(x)), np.array([3, 4]).astype(dtype))
+
+
+def test_numerical_gradient_refuses_float32_and_non_arrays():
+    with pytest.raises(TypeError, match="float32; expected float64"):
+        numerical_gradient(lambda x: float(np.sum(x)), np.array([3.0, 4.0], dtype=np.float32))
+    with pytest.raises(TypeError, match="must be a NumPy array, got list"):
+        numerical_gradient(lambda x: float(np.sum(x)), [3.0, 4.0])
 
 
 # ---- layers and activations ------------------------------------------------------------------
@@ -90,21 +150,6 @@ def test_dropout_in_training_with_a_fixed_mask(seed):
     assert set(np.unique(layer.mask)) <= {0.0, 1 / 0.6}
 
 
-def test_dropout_is_off_at_inference_and_inverted_in_training():
-    inputs = np.arange(1.0, 13.0).reshape(3, 4)
-    layer = Dropout(0.5, rng=np.random.default_rng(0))
-    np.testing.assert_array_equal(layer.forward(inputs), inputs)
-    np.testing.assert_array_equal(layer.backward(np.ones((3, 4))), np.ones((3, 4)))
-    out = layer.forward(inputs, training=True)
-    kept = layer.mask != 0
-    np.testing.assert_array_equal(out[kept], 2 * inputs[kept])
-    np.testing.assert_array_equal(out[~kept], 0)
-    np.testing.assert_array_equal(layer.backward(np.ones((3, 4))), layer.mask)
-    # inverted dropout keeps the mean: over many draws the output averages the input
-    big = np.ones((2000, 50))
-    assert abs(Dropout(0.3, rng=np.random.default_rng(1)).forward(big, training=True).mean() - 1) < 0.01
-
-
 @pytest.mark.parametrize("seed", SEEDS)
 def test_a_whole_model(seed):
     rng, n, n_in, hidden = random_shape(seed)
@@ -123,6 +168,21 @@ def test_a_whole_model(seed):
     analytic = [grad.copy() for _, grad in model.parameters()]
     for (value, _), grad in zip(model.parameters(), analytic):
         assert relative_error(grad, numerical_gradient(total_loss, value, 1e-6)) < TOLERANCE
+
+
+def test_whole_regression_network_gradient_check():
+    rng = np.random.default_rng(5)
+    model = Sequential([Dense(1, 8, init=glorot_uniform, rng=rng), ReLU(),
+                        Dense(8, 1, init=glorot_uniform, rng=rng), Linear()])
+    X = rng.uniform(0.05, 1, (6, 1))
+    y = np.sin(2 * np.pi * X)
+    loss = MeanSquaredError()
+
+    model.backward(loss.backward(model.forward(X), y))
+    for layer in (model.layers[0], model.layers[2]):
+        for value, gradient in layer.parameters():
+            numeric = numerical_gradient(lambda _: loss.calculate(model.forward(X), y), value, 1e-6)
+            assert relative_error(gradient, numeric) < 1e-6
 
 
 # ---- losses ----------------------------------------------------------------------------------
@@ -188,18 +248,6 @@ def test_penalty_gradient(seed, l1, l2):
     assert relative_error(penalty_gradient(values, l1, l2), numeric) < TOLERANCE
 
 
-def test_penalty_values_by_hand():
-    values = np.array([[1.0, -2.0], [0.0, 3.0]])
-    assert penalty(values, l1=0.5) == 0.5 * 6
-    assert penalty(values, l2=0.1) == pytest.approx(0.1 * 14)
-    np.testing.assert_allclose(penalty_gradient(values, l1=0.5, l2=0.1),
-                               [[0.5 + 0.2, -0.5 - 0.4], [0.5, 0.5 + 0.6]])
-    layers = [Dense(2, 2, weight_l2=0.1), ReLU(), Dense(2, 2, bias_l1=1.0)]
-    layers[0].weights[...] = values
-    layers[2].biases[...] = [[1.0, -1.0]]
-    assert regularization_loss(layers) == pytest.approx(0.1 * 14 + 2.0)
-
-
 # ---- the check catches a wrong backward ------------------------------------------------------
 
 class TransposedWeightGradient(Dense):
@@ -254,6 +302,21 @@ def test_check_layer_restores_the_parameters():
 def test_numerical_gradient_refuses_float32():
     with pytest.raises(TypeError, match="expected float64"):
         numerical_gradient(np.sum, np.zeros(3, dtype=np.float32))
+
+
+def test_numerical_gradient_refuses_integers_and_says_what_they_would_do():
+    # what the message describes: the same central difference on an integer array truncates
+    # 3 + h to 3 and 3 - h to 2, and gives (9 - 4) / 2e-4 = 25000 instead of 6
+    point, h = np.array([3, 4]), 1e-4
+    plus, minus = point.copy(), point.copy()
+    plus[0], minus[0] = point[0] + h, point[0] - h
+    assert (plus[0], minus[0]) == (3, 2)
+    assert np.isclose((_square_sum(plus) - _square_sum(minus)) / (2 * h), 25_000)
+    with pytest.raises(TypeError, match=r"x has dtype int64; expected float64\. An integer array "
+                                        r"cannot hold x \+ h: each nudged value is truncated to a "
+                                        r"whole number \(3 \+ 1e-4 to 3, 3 - 1e-4 to 2\).*thousands "
+                                        r"of times too large, or 0"):
+        numerical_gradient(_square_sum, point)
 
 
 # --- bad input ---------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""nnlib.initializers: the scale of each draw, and shapes that are not a weight matrix's."""
+"""nnlib.initializers: each draw's scale and source, and shapes that are not a weight matrix's."""
 import numpy as np
 import pytest
 
@@ -12,6 +12,48 @@ def test_the_scales_follow_the_layer_size():
     draw = glorot_uniform((400, 300), rng=rng)
     assert np.abs(draw).max() <= limit and np.std(draw) == pytest.approx(limit / np.sqrt(3), rel=0.02)
     assert np.std(small_normal((400, 300), rng=rng)) == pytest.approx(0.01, rel=0.02)
+
+
+def test_glorot_uniform_limit_and_spread():
+    weights = glorot_uniform((300, 200), rng=np.random.default_rng(0))
+    limit = np.sqrt(6 / 500)
+    assert weights.shape == (300, 200)
+    assert np.abs(weights).max() <= limit and np.abs(weights).max() > 0.99 * limit
+    assert weights.std() == pytest.approx(np.sqrt(2 / 500), rel=0.02)   # variance limit**2 / 3
+
+
+def test_he_normal_spread():
+    weights = he_normal((400, 300), rng=np.random.default_rng(0))
+    assert weights.std() == pytest.approx(np.sqrt(2 / 400), rel=0.02)
+    assert abs(weights.mean()) < 0.1 * weights.std()
+
+
+@pytest.mark.parametrize("init", [small_normal, glorot_uniform, he_normal],
+                         ids=lambda f: f.__name__)
+def test_initialisers_are_reproducible_and_use_the_global_generator_by_default(init):
+    a = init((5, 4), rng=np.random.default_rng(3))
+    b = init((5, 4), rng=np.random.default_rng(3))
+    np.testing.assert_array_equal(a, b)
+    state = np.random.get_state()
+    try:
+        np.random.seed(11)
+        first = init((5, 4))
+        np.random.seed(11)
+        np.testing.assert_array_equal(init((5, 4)), first)
+    finally:
+        np.random.set_state(state)
+
+
+def test_he_keeps_the_spread_of_a_deep_relu_stack_and_small_weights_lose_it():
+    def spread_after(init, depth=10):
+        rng = np.random.default_rng(1)
+        signal = rng.standard_normal((2000, 64))
+        for _ in range(depth):
+            signal = np.maximum(0, signal @ init((64, 64), rng=rng))
+        return signal.std()
+
+    assert 0.3 < spread_after(he_normal) < 2
+    assert spread_after(lambda s, rng: small_normal(s, rng=rng, scale=0.01)) < 1e-10
 
 
 @pytest.mark.parametrize("init", [he_normal, glorot_uniform], ids=lambda f: f.__name__)

@@ -1,8 +1,19 @@
-"""Losses of chapter 1: the worked examples, both label formats, clipping, and bad input."""
+"""nnlib.losses: every loss's values and gradients by hand, the contract they share, bad input."""
 import numpy as np
 import pytest
 
-from nnlib.losses import CategoricalCrossentropy, cross_entropy_error, sum_squared_error
+from nnlib.gradcheck import check_loss
+from nnlib.losses import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    MeanAbsoluteError,
+    MeanSquaredError,
+    SoftmaxCrossentropy,
+    cross_entropy_error,
+    sum_squared_error,
+)
+
+TOLERANCE = 1e-7          # largest relative error allowed in a float64 gradient check
 
 SAITO_Y = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])
 
@@ -89,16 +100,68 @@ def test_wrong_shapes_for_saito_forms():
         CategoricalCrossentropy().calculate(np.ones(3) / 3, np.array([0]))
 
 
+# ---- MeanSquaredError (chapter 7) ------------------------------------------------------------
+
+def test_mse_values_by_hand_average_over_outputs_then_samples():
+    y_true = np.array([[0.0, 1.0], [2.0, 2.0]])
+    y_pred = np.array([[1.0, 1.0], [0.0, 4.0]])
+    loss = MeanSquaredError()
+    np.testing.assert_allclose(loss.forward(y_pred, y_true), [0.5, 4.0])   # (1+0)/2, (4+4)/2
+    assert loss.calculate(y_pred, y_true) == pytest.approx(2.25)
+
+
+def test_mse_gradient_formula_by_hand():
+    y_true = np.array([[0.0, 1.0], [2.0, 2.0]])
+    y_pred = np.array([[1.0, 1.0], [0.0, 4.0]])
+    # -2 (y - y_pred) / n_outputs / n_samples
+    expected = np.array([[2.0, 0.0], [-4.0, 4.0]]) / 2 / 2
+    np.testing.assert_allclose(MeanSquaredError().backward(y_pred, y_true), expected)
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (5, 1), (6, 3)])
+def test_mse_gradient_check(shape):
+    rng = np.random.default_rng(sum(shape))
+    y_pred, y_true = rng.standard_normal(shape), rng.standard_normal(shape)
+    assert check_loss(MeanSquaredError(), y_pred, y_true) < TOLERANCE
+
+
+def test_mse_keeps_float32_and_rejects_1d_targets_with_a_hint():
+    y_pred = np.zeros((3, 1), dtype=np.float32)
+    y_true = np.ones((3, 1), dtype=np.float32)
+    assert MeanSquaredError().backward(y_pred, y_true).dtype == np.float32
+    with pytest.raises(ValueError, match=r"MeanSquaredError: y_true has shape \(3,\).*reshape"):
+        MeanSquaredError().calculate(y_pred, np.ones(3))
+
+
+# ---- MeanAbsoluteError (chapter 7) -----------------------------------------------------------
+
+def test_mae_values_and_gradient_by_hand():
+    y_true = np.array([[0.0, 1.0], [2.0, 2.0]])
+    y_pred = np.array([[1.0, 1.0], [0.0, 4.0]])
+    loss = MeanAbsoluteError()
+    np.testing.assert_allclose(loss.forward(y_pred, y_true), [0.5, 2.0])
+    assert loss.calculate(y_pred, y_true) == pytest.approx(1.25)
+    # -sign(y - y_pred) / n_outputs / n_samples; sign(0) = 0 where the prediction is exact
+    np.testing.assert_allclose(loss.backward(y_pred, y_true), [[0.25, 0.0], [-0.25, 0.25]])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_mae_gradient_check_away_from_the_kink(seed):
+    rng = np.random.default_rng(seed)
+    y_true = rng.standard_normal((5, 2))
+    offsets = rng.uniform(0.1, 1.0, (5, 2)) * rng.choice([-1.0, 1.0], (5, 2))
+    assert check_loss(MeanAbsoluteError(), y_true + offsets, y_true) < TOLERANCE
+
+
+def test_mse_punishes_a_large_error_more_than_mae():
+    y_true = np.zeros((2, 1))
+    small, large = np.array([[0.5], [0.0]]), np.array([[2.0], [0.0]])
+    mse, mae = MeanSquaredError(), MeanAbsoluteError()
+    assert mse.calculate(large, y_true) / mse.calculate(small, y_true) == pytest.approx(16)
+    assert mae.calculate(large, y_true) / mae.calculate(small, y_true) == pytest.approx(4)
+
+
 # --- One contract for every loss (chapter 5 on) ------------------------------------------------
-
-from nnlib.gradcheck import check_loss  # noqa: E402
-from nnlib.losses import (  # noqa: E402
-    BinaryCrossentropy,
-    MeanAbsoluteError,
-    MeanSquaredError,
-    SoftmaxCrossentropy,
-)
-
 
 def contract_cases():
     """(loss, y_pred as forward takes it, y_true) for every loss class."""
@@ -119,7 +182,7 @@ def contract_cases():
 @pytest.mark.parametrize("loss, y_pred, y_true", contract_cases(), ids=lambda v: repr(v)[:24])
 def test_backward_without_arguments_is_the_gradient_of_what_forward_was_given(loss, y_pred, y_true):
     # the numerical gradient of calculate(y_pred, y_true) w.r.t. forward's own input
-    assert check_loss(loss, y_pred, y_true) < 1e-7
+    assert check_loss(loss, y_pred, y_true) < TOLERANCE
 
 
 @pytest.mark.parametrize("loss, y_pred, y_true", contract_cases(), ids=lambda v: repr(v)[:24])
@@ -213,6 +276,20 @@ BAD_INPUT = [
 def test_bad_input_gets_a_clear_error(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_losses_reject_logits_where_probabilities_are_expected():
+    logits = np.array([[2.0, -1.0, 0.5]])
+    with pytest.raises(ValueError, match="did you pass raw scores instead of softmax outputs"):
+        CategoricalCrossentropy().backward(logits, np.array([0]))
+    with pytest.raises(ValueError, match="did you pass raw scores"):
+        SoftmaxCrossentropy().backward(logits, np.array([0]))
+
+
+def test_loss_backward_label_shape_mismatch():
+    probabilities = np.full((2, 3), 1 / 3)
+    with pytest.raises(ValueError, match=r"y_true has shape \(3,\) but y_pred has shape \(2, 3\)"):
+        SoftmaxCrossentropy().backward(probabilities, np.array([0, 1, 2]))
 
 
 def test_rows_of_a_gradient_check_are_close_enough_to_one():

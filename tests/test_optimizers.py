@@ -1,8 +1,4 @@
-"""Each optimizer against steps worked out by hand, in plain Python floats, on a tiny array.
-
-The reference steps below are written element by element with ``math``, independently of
-nnlib's vectorised code, for three or more steps with learning-rate decay.
-"""
+"""nnlib.optimizers: each optimizer against steps worked out by hand, and the input it refuses."""
 import math
 
 import numpy as np
@@ -12,6 +8,9 @@ from nnlib.layers import Dense
 from nnlib.model import Sequential
 from nnlib.optimizers import SGD, AdaGrad, Adam, RMSprop
 
+# The reference steps below are written element by element in plain Python floats with ``math``,
+# independently of nnlib's vectorised code, on a tiny array, for three or more steps with
+# learning-rate decay.
 START = [1.0, -2.0, 0.5]
 # one gradient per step (3 steps), chosen by hand: signs change, one element is 0 once
 GRADIENTS = [[0.2, -0.4, 1.0], [-0.1, 0.3, 0.0], [0.5, 0.5, -0.25], [0.05, -0.6, 0.2]]
@@ -236,6 +235,20 @@ def test_step_before_backward_says_so(cls):
     model = Sequential([Dense(2, 3, rng=np.random.default_rng(0))])
     with pytest.raises(RuntimeError, match=r"call backward\(\) before step\(\)"):
         cls(0.1).step(model)
+
+
+def test_step_before_backward():
+    model = Sequential([Dense(2, 3, rng=np.random.default_rng(0))])
+    model.forward(np.ones((4, 2)))
+    with pytest.raises(RuntimeError, match=r"Adam.step: parameter 0 \(shape \(2, 3\)\) has no "
+                                           r"gradient yet; call backward\(\) before step\(\)"):
+        Adam().step(model)
+
+
+def test_negative_learning_rate():
+    with pytest.raises(ValueError, match=r"SGD: learning_rate must be a finite number in "
+                                         r"\[0, inf\), got -0.5"):
+        SGD(learning_rate=-0.5)
 
 
 @pytest.mark.parametrize("cls", [SGD, AdaGrad, RMSprop, Adam])

@@ -129,3 +129,67 @@ def test_plotting_never_shows(monkeypatch):
     plot_decision_regions(lambda p: np.zeros(len(p), dtype=int), X, y, resolution=10)
     plot_contour_paths(lambda x: x[0] * x[1], {"p": np.zeros((2, 2))}, xlim=(0, 1), ylim=(0, 1))
     plot_curves({"c": [1, 2]}, xlabel="x", ylabel="y", title="t")
+
+
+# --- interactive_figure ------------------------------------------------------------------------
+
+def _decode(png_base64):
+    import base64
+
+    return base64.b64decode(png_base64)
+
+
+def _line_at(slope):
+    _, ax = plt.subplots()
+    ax.plot([0, 1], [0, slope])
+    ax.set_title(f"slope {slope}")
+    return ax
+
+
+def test_interactive_figure_carries_the_widget_the_picture_and_a_note():
+    import ipywidgets as widgets
+
+    from nnlib.plotting import INTERACTIVE_NOTE, interactive_figure
+
+    slider = widgets.FloatSlider(value=2.0, min=0.0, max=5.0)
+    shown = interactive_figure(_line_at, slope=slider)
+    bundle = shown._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == shown.widget.model_id
+    assert bundle["text/plain"] == INTERACTIVE_NOTE
+    png = _decode(bundle["image/png"])
+    assert png.startswith(b"\x89PNG") and png == shown.png
+    # the live widget shows the same picture, under the controls
+    (picture,) = shown.output.outputs
+    assert _decode(picture["data"]["image/png"]) == png
+    assert slider in shown.widget.children[0].children
+    assert plt.get_fignums() == []                 # drawn, saved and closed: not shown twice
+
+
+def test_moving_a_control_replaces_the_picture_with_the_new_figure():
+    import ipywidgets as widgets
+
+    from nnlib.plotting import interactive_figure
+
+    calls = []
+
+    def draw(slope, label):
+        calls.append((slope, label))
+        return _line_at(slope).figure                # a Figure works as well as an Axes
+
+    slider, text = widgets.FloatSlider(value=1.0), widgets.Text(value="a")
+    shown = interactive_figure(draw, slope=slider, label=text)
+    first = shown.png
+    slider.value = 3.0
+    text.value = "b"
+    assert calls == [(1.0, "a"), (3.0, "a"), (3.0, "b")]
+    assert shown.png != first
+    assert len(shown.output.outputs) == 1          # replaced, not appended
+    assert _decode(shown.output.outputs[0]["data"]["image/png"]) == shown.png
+    assert _decode(shown._repr_mimebundle_()["image/png"]) == shown.png
+
+
+def test_interactive_figure_needs_a_control():
+    from nnlib.plotting import interactive_figure
+
+    with pytest.raises(ValueError, match="interactive_figure: no controls given"):
+        interactive_figure(_line_at)

@@ -1,4 +1,4 @@
-"""The one progress helper: on by default, silent when NNLIB_PROGRESS is 0/off."""
+"""nnlib.progress: the one progress helper, on by default, silent when NNLIB_PROGRESS is 0/off."""
 import pytest
 
 from nnlib.progress import progress, progress_enabled

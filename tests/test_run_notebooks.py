@@ -52,6 +52,14 @@ def test_widget_views_in_different_cells_get_different_ids():
     assert ids[0] != ids[1]
 
 
+def test_a_widget_view_that_comes_with_its_picture_is_stored_as_the_picture():
+    notebook = executed_notebook("a" * 32)
+    data = notebook.cells[0].outputs[0]["data"]
+    data["image/png"], data["text/plain"] = "iVBORw0KGgo=", "An interactive figure"
+    stored = run_notebooks.clean(notebook).cells[0].outputs[0]["data"]
+    assert stored == {"image/png": "iVBORw0KGgo=", "text/plain": "An interactive figure"}
+
+
 def test_printed_text_cut_into_pieces_is_stored_as_one_output_per_stream():
     notebook = executed_notebook("a" * 32)
     notebook.cells[0].outputs = [

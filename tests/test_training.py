@@ -1,4 +1,4 @@
-"""The train loop does what the chapters write out by hand, and records it."""
+"""nnlib.training: runs as the book computes them; train records them and stops bad ones."""
 import numpy as np
 import pytest
 
@@ -48,6 +48,85 @@ def test_full_batch_equals_the_loop_written_by_hand():
     assert history["step_loss"] == losses
     for (a, _), (b, _) in zip(model.parameters(), twin.parameters()):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.fixture
+def book_numpy():
+    """nnfs.init() for one test, with NumPy's functions and random state restored afterwards."""
+    nnfs = pytest.importorskip("nnfs")
+    saved = [(np, "dot", np.dot), (np, "zeros", np.zeros), (np, "eye", np.eye),
+             (np.random, "randn", np.random.randn)]
+    state = np.random.get_state()
+    nnfs.init()
+    yield
+    for module, name, function in saved:
+        setattr(module, name, function)
+    np.random.set_state(state)
+
+
+def _book_style_run(X, y, epochs):
+    """An independent re-implementation of the book's regression loop (Dense-ReLU-Dense-ReLU-
+    Dense, MSE, Adam(0.005, decay=1e-3), book's operation order, state on the layer objects)."""
+
+    class Layer:
+        def __init__(self, n_in, n_out):
+            self.w = 0.01 * np.random.randn(n_in, n_out)
+            self.b = np.zeros((1, n_out))
+
+    layers = [Layer(1, 64), Layer(64, 64), Layer(64, 1)]
+    lr0, decay, b1, b2, eps = 0.005, 1e-3, 0.9, 0.999, 1e-7
+    for layer in layers:
+        layer.mw, layer.cw = np.zeros_like(layer.w), np.zeros_like(layer.w)
+        layer.mb, layer.cb = np.zeros_like(layer.b), np.zeros_like(layer.b)
+    for t in range(epochs):
+        inputs, pre = [], []
+        out = X
+        for i, layer in enumerate(layers):
+            inputs.append(out)
+            out = np.dot(out, layer.w) + layer.b
+            pre.append(out)
+            if i < 2:
+                out = np.maximum(0, out)
+        d = -2 * (y - out) / 1
+        d = d / len(out)
+        lr = lr0 * (1. / (1. + decay * t))
+        for i in (2, 1, 0):
+            layer = layers[i]
+            if i < 2:
+                d = d.copy()
+                d[pre[i] <= 0] = 0
+            dw, db = np.dot(inputs[i].T, d), np.sum(d, axis=0, keepdims=True)
+            d = np.dot(d, layer.w.T)
+            layer.dw, layer.db = dw, db
+        for layer in layers:
+            for p, g, m, c in (("w", "dw", "mw", "cw"), ("b", "db", "mb", "cb")):
+                setattr(layer, m, b1 * getattr(layer, m) + (1 - b1) * getattr(layer, g))
+                m_hat = getattr(layer, m) / (1 - b1 ** (t + 1))
+                setattr(layer, c, b2 * getattr(layer, c) + (1 - b2) * getattr(layer, g) ** 2)
+                c_hat = getattr(layer, c) / (1 - b2 ** (t + 1))
+                getattr(layer, p)[...] += -lr * m_hat / (np.sqrt(c_hat) + eps)
+    return layers
+
+
+def test_sine_run_with_nnlib_is_bit_identical_to_the_book_arithmetic(book_numpy):
+    from nnfs.datasets import sine_data
+
+    X, y = sine_data()
+    np.random.seed(0)
+    reference = _book_style_run(X, y, epochs=150)
+
+    np.random.seed(0)
+    model = Sequential([Dense(1, 64), ReLU(), Dense(64, 64), ReLU(), Dense(64, 1), Linear()])
+    optimizer, loss = Adam(learning_rate=0.005, decay=1e-3), MeanSquaredError()
+    for _ in range(150):
+        predictions = model.forward(X, training=True)
+        model.backward(loss.backward(predictions, y))
+        optimizer.step(model)
+
+    for ours, theirs in zip(model.layers[::2], reference):
+        assert ours.weights.dtype == np.float32
+        np.testing.assert_array_equal(ours.weights, theirs.w)
+        np.testing.assert_array_equal(ours.biases, theirs.b)
 
 
 def test_learning_happens_and_lists_have_one_entry_per_epoch():

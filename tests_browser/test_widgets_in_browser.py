@@ -4,8 +4,8 @@ For each front-end (JupyterLab and Notebook 7) the test starts a Jupyter server 
 (a free port, a random token, configuration and runtime folders of its own), opens a temporary
 COPY of chapter 3 in headless Chromium through Playwright, runs all cells from the Run menu,
 moves the step-size slider of the chapter's last widget twice (the End key, then a mouse drag)
-and checks that the plot under it was redrawn each time: the PNG shown after each move differs
-from the one before. The committed notebook is never opened, so the front-end's autosave
+and checks that the live widget (not the static picture stored with it) showed its figure at
+once and redrew it after each move: the PNG shown after each move differs from the one before. The committed notebook is never opened, so the front-end's autosave
 cannot touch it.
 
 Screenshots and the server's log land in build/browser/ (git-ignored). The server is shut
@@ -344,7 +344,7 @@ def test_step_slider_redraws_the_plot(frontend, tmp_path):
 
             readout = slider.locator(".widget-readout")
             readouts = [readout.inner_text()]
-            plots = [plot_png(widget)]  # chapter 3 shows no plot until the slider moves
+            plots = [plot_png(widget)]  # the figure at the slider's starting value
             image_counts = []
             moves = {
                 "pressing End on the slider": lambda: press_on_handle(page, slider, "End"),
@@ -371,8 +371,10 @@ def test_step_slider_redraws_the_plot(frontend, tmp_path):
                 page.screenshot(path=f"{prefix}-failure.png")
             raise
 
-    # Each move changed the slider's value and drew a different figure.
+    # The live widget showed its figure before any move; each move changed the slider's value
+    # and drew a different figure in its place.
     assert len(set(readouts)) == 3, f"the slider's value did not change with each move: {readouts}"
+    assert plots[0] and plots[0].startswith(b"\x89PNG"), "the widget showed no figure before a move"
     assert all(png and png.startswith(b"\x89PNG") for png in plots[1:]), "a redraw showed no PNG"
     assert plots[1] != plots[0] and plots[2] != plots[1], "the plot did not change"
     assert image_counts == [1, 1], f"a redraw added a figure, not replaced it: {image_counts}"

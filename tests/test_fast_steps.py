@@ -1,8 +1,4 @@
-"""The faster code paths give the same numbers as the straightforward ones.
-
-Each check compares nnlib against the plain expression, bit for bit (``view`` as integers, so
-that even the sign of a zero or a NaN's payload would show), on float32 and float64.
-"""
+"""nnlib._fast_steps: the faster code paths give the same numbers as the straightforward ones."""
 import numpy as np
 import pytest
 
@@ -12,6 +8,8 @@ from nnlib.layers import Dense
 from nnlib.model import Sequential
 from nnlib.optimizers import SGD, AdaGrad, Adam, RMSprop
 
+# Each check compares nnlib against the plain expression, bit for bit (``view`` as integers, so
+# that even the sign of a zero or a NaN's payload would show), on float32 and float64.
 DTYPES = [np.float32, np.float64]
 
 
