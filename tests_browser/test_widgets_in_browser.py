@@ -249,9 +249,16 @@ def run_all_cells(page):
 
 
 def all_code_cells_executed(page):
-    """True when every code cell shows an execution count ([12]:), none queued ([*]:)."""
-    prompts = page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()
-    return bool(prompts) and all(re.fullmatch(r"\[\d+\]:", p.strip()) for p in prompts)
+    """True when every code cell shows an execution count ([12]:), none queued ([*]:).
+
+    A folded cell (an exercise's model solution or hidden tests) hides its input and with it
+    its prompt, which then reads empty: as many empty prompts as folded inputs are allowed, and
+    the kernel being idle (checked beside this) says that they ran too."""
+    prompts = [p.strip() for p in page.locator(".jp-CodeCell .jp-InputPrompt").all_inner_texts()]
+    folded = page.locator(".jp-CodeCell .jp-InputPlaceholder").count()
+    shown = [p for p in prompts if p]
+    return (bool(shown) and len(prompts) - len(shown) == folded
+            and all(re.fullmatch(r"\[\d+\]:", p) for p in shown))
 
 
 def kernel_idle(server):
