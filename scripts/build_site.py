@@ -68,9 +68,9 @@ def readme_summaries():
 def chapter_list(titles):
     summaries = readme_summaries()
     lines = []
-    for number, (stem, title) in enumerate(titles.items(), start=1):
+    for stem, title in titles.items():            # titles read "Chapter N — ...": bullets, not numbers
         summary = summaries.get(stem, "")
-        lines.append(f"{number}. [{title}](notebooks/{stem}.ipynb)" + (f": {summary}" if summary else ""))
+        lines.append(f"- [{title}](notebooks/{stem}.ipynb)" + (f": {summary}" if summary else ""))
     return "\n".join(lines)
 
 

@@ -11,12 +11,12 @@ opened exercise land in build/browser/.
 """
 import contextlib
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from test_widgets_in_browser import ARTEFACTS, FRONTENDS, PAGE_LOAD_S, chromium_page, jupyter_server, wait_for
+from test_widgets_in_browser import (FRONTENDS, PAGE_LOAD_S, chromium_page, jupyter_server,
+                                     screenshot_prefix, serve_a_copy, wait_for)
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK = REPO / "notebooks" / "02-random-search.ipynb"
@@ -29,19 +29,9 @@ def cell_after(cells, index, offset):
 
 @pytest.mark.parametrize("frontend", list(FRONTENDS))
 def test_the_solution_is_folded_and_opens_on_a_click(frontend, tmp_path):
-    module, page_path = FRONTENDS[frontend]
-    try:
-        __import__(module)
-    except ImportError:
-        pytest.fail(f"the '{module}' package is missing: "
-                    ".venv/bin/python -m pip install -r requirements-browser.txt")
-    root_dir = tmp_path / "notebooks"
-    root_dir.mkdir()
-    shutil.copy2(NOTEBOOK, root_dir / NOTEBOOK.name)       # the browser only ever sees this copy
+    page_path, root_dir = serve_a_copy(frontend, NOTEBOOK, tmp_path)
     committed = NOTEBOOK.read_bytes()
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    prefix = ARTEFACTS / f"{frontend}-{NOTEBOOK.stem}-folding"
-    Path(f"{prefix}-failure.png").unlink(missing_ok=True)
+    prefix = screenshot_prefix(f"{frontend}-{NOTEBOOK.stem}-folding")
 
     with jupyter_server(frontend, root_dir, tmp_path) as server, \
             chromium_page(tmp_path / "chromium-profile") as page:

@@ -224,6 +224,31 @@ def chromium_page(profile_dir):
             context.close()
 
 
+def serve_a_copy(frontend, notebook, tmp_path):
+    """Check that ``frontend``'s server package is installed and copy ``notebook`` into
+    ``tmp_path/notebooks``, the folder the server will serve: the browser only ever sees this
+    copy. Returns (the front-end's page path for a notebook, that folder)."""
+    module, page_path = FRONTENDS[frontend]
+    try:
+        __import__(module)
+    except ImportError:
+        pytest.fail(f"the '{module}' package is missing: "
+                    ".venv/bin/python -m pip install -r requirements-browser.txt")
+    root_dir = tmp_path / "notebooks"
+    root_dir.mkdir()
+    shutil.copy2(notebook, root_dir / notebook.name)
+    return page_path, root_dir
+
+
+def screenshot_prefix(name):
+    """``build/browser/<name>``, the start of a test's screenshot names, with the failure
+    screenshot of an earlier run removed."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    prefix = ARTEFACTS / name
+    Path(f"{prefix}-failure.png").unlink(missing_ok=True)
+    return prefix
+
+
 def wait_for(condition, timeout, what, on_timeout=lambda: ""):
     """Poll condition() until it returns something truthy; fail with `what` after timeout s."""
     deadline = time.monotonic() + timeout
@@ -310,19 +335,9 @@ def drag_handle(page, slider, fraction):
 # ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("frontend", list(FRONTENDS))
 def test_step_slider_redraws_the_plot(frontend, tmp_path):
-    module, page_path = FRONTENDS[frontend]
-    try:
-        __import__(module)
-    except ImportError:
-        pytest.fail(f"the '{module}' package is missing: "
-                    ".venv/bin/python -m pip install -r requirements-browser.txt")
-    root_dir = tmp_path / "notebooks"
-    root_dir.mkdir()
-    shutil.copy2(NOTEBOOK, root_dir / NOTEBOOK.name)  # the browser only ever sees this copy
+    page_path, root_dir = serve_a_copy(frontend, NOTEBOOK, tmp_path)
     committed = NOTEBOOK.read_bytes()
-    ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    prefix = ARTEFACTS / f"{frontend}-{NOTEBOOK.stem}"
-    Path(f"{prefix}-failure.png").unlink(missing_ok=True)  # left over from an earlier run
+    prefix = screenshot_prefix(f"{frontend}-{NOTEBOOK.stem}")
 
     with jupyter_server(frontend, root_dir, tmp_path) as server, \
             chromium_page(tmp_path / "chromium-profile") as page:
