@@ -436,11 +436,30 @@ def timed_out_cells(course, student, chapter):
     return names
 
 
+def leave_blank_answers_to_the_teacher(course, pairs):
+    """Flag every written answer of these submissions that the student left as handed out as
+    "needs manual grade", with no automatic score.
+
+    nbgrader scores such an answer 0 on its own, and the formgrader then shows it as graded; the
+    course leaves that decision to a person, as for every other written answer.
+    """
+    from nbgrader.api import Gradebook
+
+    with Gradebook(nbgrader_api(course).coursedir.db_url) as gradebook:
+        for student, chapter in pairs:
+            notebook = gradebook.find_submission_notebook(chapter, chapter, student)
+            for grade in notebook.grades:
+                if grade.cell_type != "code" and grade.manual_score is None and grade.auto_score == 0:
+                    grade.auto_score = None
+                    grade.needs_manual_grade = True
+        gradebook.db.commit()
+
+
 def grade_rows(course, pairs):
     """One dict per (student, chapter) from the gradebook, in CSV_COLUMNS order.
 
     A written answer counts as pending until a person has graded it in the formgrader, blank
-    ones included (nbgrader scores an unchanged answer 0 on its own; the teacher decides).
+    ones included (leave_blank_answers_to_the_teacher removes nbgrader's automatic 0).
     """
     from nbgrader.api import Gradebook
 
@@ -547,6 +566,7 @@ def grade(submissions, course=DEFAULT_COURSE, csv_path=DEFAULT_CSV, jobs=2, chap
         pairs = [(item["student"], item["chapter"]) for item in gradable]
         outcome = autograde_in_parallel(course, pairs, jobs, timeout, report)
         graded = [(item, pair) for item, pair in zip(gradable, pairs) if outcome[f"{pair[0]}/{pair[1]}"] is None]
+        leave_blank_answers_to_the_teacher(course, [pair for _, pair in graded])
         for item, row in zip([item for item, _ in graded], grade_rows(course, [pair for _, pair in graded])):
             notes = [item["note"]] if item["note"] else []
             stopped = timed_out_cells(course, item["student"], item["chapter"])

@@ -88,6 +88,15 @@ def test_a_blank_submission_gets_zero_without_a_crash(graded):
     assert blake["written_score"] == "pending" and blake["needs_manual_grade"]   # the teacher decides
     scores = cell_scores(course, "blake")
     assert all(score == 0 for name, (score, _) in scores.items() if name.endswith("-tests"))
+    # what the formgrader reads: the blank written answers wait for a person, with no automatic 0
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        notebook = gradebook.find_submission_notebook(CHAPTER, CHAPTER, "blake")
+        written = [grade for grade in notebook.grades if grade.cell_type != "code"]
+        assert written and all(grade.needs_manual_grade and grade.auto_score is None
+                               and grade.manual_score is None for grade in written)
+        assert notebook.needs_manual_grade
 
 
 def test_a_wrong_answer_gets_partial_marks(graded):
