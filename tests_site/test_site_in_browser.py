@@ -248,7 +248,8 @@ def test_solutions_are_folded_and_open(browser, site_url, name):
         toggle.click()
         code.wait_for(state="visible", timeout=10_000)
         assert "Hide solution" in toggle.inner_text()
-        first.screenshot(path=str(SCREENSHOTS / (Path(name).stem + "-solution-open.png")))
+        first.screenshot(path=str(SCREENSHOTS / (Path(name).stem + "-solution-open.png")),
+                         animations="disabled")      # the toggle's fade-in finished, not mid-way
         if written:
             answer = page.locator("details", has=page.locator("summary", has_text="Our answer")).first
             body = answer.locator("p").last
