@@ -186,6 +186,32 @@ def fold(notebook, where="notebook"):
     return notebook
 
 
+#: Every tag that folding adds, and a written answer's <details> wrapper (whatever its summary).
+FOLD_TAGS = SOLUTION_TAGS + HIDDEN_TESTS_TAGS
+ANSWER_WRAPPER = re.compile(r"\A\s*<details>\s*<summary>.*?</summary>\s*(.*?)\s*</details>\s*\Z", re.DOTALL)
+
+
+def unfold(cell):
+    """The inverse of ``fold`` for one cell: no hidden input or output, no folding tags, a
+    written answer without its <details> wrapper. Changes ``cell`` and returns it.
+
+    teacher/graded.py unfolds the exercises this way: a student must see every cell of the
+    version handed out."""
+    jupyter = cell.metadata.get("jupyter", {})
+    for key in ("source_hidden", "outputs_hidden"):
+        jupyter.pop(key, None)
+    if "jupyter" in cell.metadata and not jupyter:
+        del cell.metadata["jupyter"]
+    if "tags" in cell.metadata:
+        cell.metadata["tags"] = [tag for tag in cell.metadata["tags"] if tag not in FOLD_TAGS]
+        if not cell.metadata["tags"]:
+            del cell.metadata["tags"]
+    wrapped = ANSWER_WRAPPER.match(cell.source) if cell.cell_type == "markdown" else None
+    if wrapped:
+        cell.source = wrapped.group(1)
+    return cell
+
+
 def fold_file(path, check=False):
     """Fold the notebook at ``path``; True if it changed (with check, nothing is written)."""
     before = nbformat.read(path, as_version=4)

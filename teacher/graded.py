@@ -27,10 +27,11 @@ matches the chapter fails a test.
 The chapter notebooks themselves are unchanged by this: a learner working through a chapter
 meets its exercises at the end, with the chapter's variables, and with the model solutions,
 hidden tests and written answers folded (scripts/fold_solutions.py). The graded notebook
-unfolds them (``unfolded``): a student must see every cell of the version handed out.
+unfolds them (``unfold`` in scripts/fold_solutions.py): a student must see every cell of the version handed out.
 """
 import ast
 import copy
+import importlib.util
 import re
 from pathlib import Path
 
@@ -279,28 +280,13 @@ def exercise_cells(notebook):
     return notebook.cells[ids.index("exercises"):]
 
 
-# How the chapters fold their exercises for a learner reading alone (scripts/fold_solutions.py):
-# a student must see every cell, so the graded notebook (and so the student version) unfolds them.
-FOLD_TAGS = ("solution", "hide-cell", "hidden-tests", "hide-input", "hide-output")
-ANSWER_WRAPPER = re.compile(r"\A\s*<details>\s*<summary>.*?</summary>\s*(.*?)\s*</details>\s*\Z", re.DOTALL)
-
-
-def unfolded(cell):
-    """``cell`` with the chapter's folding taken off: no hidden input or output, no folding
-    tags, a written answer without its <details> wrapper. Changes ``cell`` and returns it."""
-    jupyter = cell.metadata.get("jupyter", {})
-    for key in ("source_hidden", "outputs_hidden"):
-        jupyter.pop(key, None)
-    if "jupyter" in cell.metadata and not jupyter:
-        del cell.metadata["jupyter"]
-    if "tags" in cell.metadata:
-        cell.metadata["tags"] = [tag for tag in cell.metadata["tags"] if tag not in FOLD_TAGS]
-        if not cell.metadata["tags"]:
-            del cell.metadata["tags"]
-    wrapped = ANSWER_WRAPPER.match(cell.source) if cell.cell_type == "markdown" else None
-    if wrapped:
-        cell.source = wrapped.group(1)
-    return cell
+def _fold_solutions():
+    """scripts/fold_solutions.py, which folds the chapters' exercises and unfolds them again."""
+    path = Path(__file__).resolve().parent.parent / "scripts" / "fold_solutions.py"
+    spec = importlib.util.spec_from_file_location("fold_solutions", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def graded_notebook(path):
@@ -319,9 +305,10 @@ def graded_notebook(path):
                                   "schema_version": 3, "solution": False, "task": False}
     setup.metadata["editable"] = False
     setup.metadata["deletable"] = False
+    unfold = _fold_solutions().unfold
     cells = []
     for cell in exercise_cells(chapter):
-        cell = unfolded(copy.deepcopy(cell))
+        cell = unfold(copy.deepcopy(cell))
         if cell.get("id") == "exercises":
             cell.source = INTRO
         if cell.cell_type == "code":
