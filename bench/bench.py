@@ -2,8 +2,8 @@
 
 Usage (from the repository root; ``make bench`` runs the first line)::
 
-    python bench/bench.py                      # 1 and 2 threads, 3 rounds: 5-7 minutes
-    python bench/bench.py --threads 1 --rounds 1 --epochs 1    # a quick look
+    python bench/bench.py                      # 1 and 2 threads, 2 rounds x 4 pairs: 4-6 minutes
+    python bench/bench.py --threads 1 --rounds 1 --pairs 1     # a quick look
 
 What is compared (the same in both frameworks): layer sizes, activations, softmax + categorical
 cross-entropy on the logits, batch size, optimizer and its hyper-parameters, float32 everywhere,
@@ -22,18 +22,23 @@ first ``Dense`` skip the gradient w.r.t. the data (the data need no gradient; au
 for PyTorch in the same way). PyTorch runs a plain eager loop (``nn.Sequential`` of ``nn.Linear``,
 ``F.cross_entropy``, ``torch.optim``, default settings; Adam's ``eps=1e-7`` as nnlib's).
 
-Every measurement runs in a fresh subprocess per framework with ``OPENBLAS_NUM_THREADS``,
-``OMP_NUM_THREADS`` and ``MKL_NUM_THREADS`` set before NumPy or PyTorch is imported (and
-``torch.set_num_threads``), so both use the same number of threads. The two frameworks
-alternate, round after round, and each framework's median epoch time is reported, with the
-GEMM rate that the framework's BLAS reaches on the model's own matrix shapes measured in the
-same subprocess, and the peak resident memory. Results go to bench/RESULTS.md and
-bench/epoch_times.png.
+Each framework trains in a worker subprocess with ``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS``
+and ``MKL_NUM_THREADS`` set before NumPy or PyTorch is imported (and ``torch.set_num_threads``),
+so both use the same number of threads. A round starts one fresh worker per framework and
+has them train one epoch each in turn, so every nnlib epoch has a PyTorch epoch run right next
+to it, on the machine as it is at that moment; the headline is the median of these pairs'
+ratios. (Pairing matters where the machine's speed drifts: on some virtual machines two threads
+run at one of two speeds about 1.6x apart and switch every few tens of seconds, so medians taken
+at different moments can compare one framework's fast phase with the other's slow one.) The
+report also gives each framework's median epoch, the GEMM rate its BLAS reaches on the model's
+own matrix shapes in the same worker, and the peak resident memory. Results go to
+bench/RESULTS.md and bench/epoch_times.png.
 """
 import argparse
 import json
 import os
 import platform
+import select
 import statistics
 import subprocess
 import sys
@@ -270,8 +275,14 @@ def reset_peak_memory():
         return False
 
 
-def worker(framework, config_name, threads, epochs, data_path):
-    """Run in a subprocess whose thread variables the parent set; print one JSON line."""
+def worker(framework, config_name, threads, data_path):
+    """Run in a subprocess whose thread variables the parent set, and train on request.
+
+    Talks to the parent in JSON lines: after the warm-up it prints ``{"ready": ...}``; then
+    each line ``epoch`` on its standard input trains one epoch and prints its wall and CPU
+    seconds, and ``finish`` prints the memory figures and the GEMM rates and ends the worker.
+    Between requests the worker waits on its input and uses no CPU.
+    """
     import resource
 
     import numpy as np
@@ -299,17 +310,19 @@ def worker(framework, config_name, threads, epochs, data_path):
     warm_up()
     info["rss_before_training_kib"] = memory_kib("VmRSS")
     info["peak_reset"] = reset_peak_memory()
-    wall, cpu = [], []
-    for _ in range(epochs):
-        start_wall, start_cpu = time.perf_counter(), time.process_time()
-        one_epoch()
-        wall.append(time.perf_counter() - start_wall)
-        cpu.append(time.process_time() - start_cpu)
-    info["epoch_seconds"], info["epoch_cpu_seconds"] = wall, cpu
+    print(json.dumps({"ready": True}), flush=True)
+    for request in sys.stdin:
+        if request.strip() == "epoch":
+            start_wall, start_cpu = time.perf_counter(), time.process_time()
+            one_epoch()
+            print(json.dumps({"wall": time.perf_counter() - start_wall,
+                              "cpu": time.process_time() - start_cpu}), flush=True)
+        elif request.strip() == "finish":
+            break
     info["peak_rss_training_kib"] = memory_kib("VmHWM")
     info["ru_maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     info["gemm"] = [] if framework == TORCH_FUSED else gemm_rates(framework, config)
-    print(json.dumps(info))
+    print(json.dumps(info), flush=True)
 
 
 # ---- the parent: data, alternation, summary, report ----------------------------------------
@@ -347,16 +360,19 @@ def busy_seconds():
     return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
 
 
-def children_seconds():
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def process_cpu_seconds(pid):
+    """CPU seconds that process ``pid`` has used so far, all its threads, or None off Linux."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")   # utime, stime
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def wait_for_quiet(longest):
-    """Wait until other processes keep less than 0.2 CPUs busy (over half a second), at most
-    ``longest`` seconds; return the seconds waited."""
+    """Wait until all processes together keep less than 0.2 CPUs busy (over half a second), at
+    most ``longest`` seconds; return the seconds waited. The waiting workers count too, so this
+    also waits for their threads to stop spinning after their last epoch."""
     start = time.perf_counter()
     while time.perf_counter() - start < longest:
         before = busy_seconds()
@@ -368,65 +384,138 @@ def wait_for_quiet(longest):
     return time.perf_counter() - start
 
 
-def run_worker(framework, config_name, threads, epochs, data_path):
-    """Run one worker subprocess; return its JSON, plus ``others_cores``: how many CPUs other
-    processes kept busy, on average, while it ran (the machine's busy time minus the worker's)."""
-    env = dict(os.environ, NNLIB_PROGRESS="0", PYTHONHASHSEED="0")
-    for variable in THREAD_VARIABLES:
-        env[variable] = str(threads)
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", framework,
-               "--config", config_name, "--threads", str(threads), "--epochs", str(epochs)]
-    if data_path:
-        command += ["--data", str(data_path)]
-    busy, mine, wall = busy_seconds(), children_seconds(), time.perf_counter()
-    try:
-        done = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT,
-                              timeout=WORKER_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        return None
-    if done.returncode != 0:
-        raise RuntimeError(f"bench: the {framework} worker for {config_name} with {threads} "
-                           f"thread(s) failed:\n{done.stderr}")
-    run = json.loads(done.stdout.strip().splitlines()[-1])
-    if busy is not None:
-        others = (busy_seconds() - busy) - (children_seconds() - mine)
-        run["others_cores"] = max(0.0, others / (time.perf_counter() - wall))
-    return run
+class Worker:
+    """One framework's worker subprocess (see ``worker``), kept for one round of epochs."""
+
+    def __init__(self, framework, config_name, threads, data_path):
+        self.name = f"the {framework} worker for model {config_name} with {threads} thread(s)"
+        env = dict(os.environ, NNLIB_PROGRESS="0", PYTHONHASHSEED="0")
+        for variable in THREAD_VARIABLES:
+            env[variable] = str(threads)
+        command = [sys.executable, str(Path(__file__).resolve()), "--worker", framework,
+                   "--config", config_name, "--threads", str(threads)]
+        if data_path:
+            command += ["--data", str(data_path)]
+        self.errors = tempfile.TemporaryFile(mode="w+")
+        self.process = subprocess.Popen(command, env=env, cwd=ROOT, text=True,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=self.errors)
+
+    def answer(self):
+        """The worker's next JSON line; an error naming the worker if it fails or hangs."""
+        ready, _, _ = select.select([self.process.stdout], [], [], WORKER_TIMEOUT)
+        line = self.process.stdout.readline() if ready else ""
+        if not line:
+            self.stop()
+            self.errors.seek(0)
+            why = (f"failed:\n{self.errors.read()}" if ready else
+                   f"gave no answer within {WORKER_TIMEOUT} s; run the benchmark when the "
+                   "machine is less busy")
+            raise RuntimeError(f"bench: {self.name} {why}")
+        return json.loads(line)
+
+    def ask(self, request):
+        self.process.stdin.write(request + "\n")
+        self.process.stdin.flush()
+        return self.answer()
+
+    def cpu_seconds(self):
+        return process_cpu_seconds(self.process.pid)
+
+    def finish(self):
+        """The worker's final report (memory, GEMM rates), once it has ended."""
+        report = self.ask("finish")
+        self.process.stdin.close()
+        self.process.wait(timeout=WORKER_TIMEOUT)
+        return report
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
 
 
-def measure(framework, config_name, threads, args, data_path, label):
-    """One worker run, repeated (``args.retries`` times at most) while other processes kept more
-    than ``BUSY_LIMIT`` CPUs busy during it or it ran past ``WORKER_TIMEOUT``. The quietest
-    completed run is returned; the others are listed in its ``discarded`` and reported."""
-    completed, timeouts = [], 0
+def time_epoch(workers, framework, args):
+    """Have ``framework``'s worker train one epoch; return its wall and CPU seconds with how
+    many CPUs other processes kept busy meanwhile (``others_cores``) and the CPU seconds the
+    other, waiting workers used (``idle_workers_cpu``, 0 when they leave the CPUs alone).
+
+    The epoch is run again (``args.retries`` times at most) while other processes kept more
+    than ``BUSY_LIMIT`` CPUs busy during it; the quietest try is returned, the others are listed
+    in its ``discarded``.
+    """
+    tries = []
     for _ in range(1 + args.retries):
         waited = wait_for_quiet(args.quiet_wait) if args.quiet_wait else 0.0
-        run = run_worker(framework, config_name, threads, args.epochs, data_path)
-        if run is None:
-            print(f"{label} timed out (the machine is busy)", flush=True)
-            timeouts += 1
-            continue
-        run["waited_seconds"] = waited
-        others = run.get("others_cores", 0.0)
-        note = f" (other processes kept {others:.2f} CPUs busy)" if others > BUSY_LIMIT else ""
-        print(f"{label} {format_samples(run['epoch_seconds'])} s/epoch{note}", flush=True)
-        completed.append(run)
-        if others <= BUSY_LIMIT:
+        before = {name: worker.cpu_seconds() for name, worker in workers.items()}
+        busy, start = busy_seconds(), time.perf_counter()
+        result = workers[framework].ask("epoch")
+        elapsed = time.perf_counter() - start
+        after = {name: worker.cpu_seconds() for name, worker in workers.items()}
+        result["waited_seconds"] = waited
+        if busy is not None and None not in before.values():
+            used = {name: after[name] - before[name] for name in workers}
+            idle = sum(seconds for name, seconds in used.items() if name != framework)
+            others = (busy_seconds() - busy) - sum(used.values())
+            result["others_cores"] = max(0.0, others / elapsed)
+            result["idle_workers_cpu"] = idle
+        tries.append(result)
+        if result.get("others_cores", 0.0) <= BUSY_LIMIT:
             break
-    if not completed:
-        raise RuntimeError(f"{label} timed out {timeouts} times; run the benchmark when the "
-                           "machine is less busy.")
-    best = min(completed, key=lambda r: r.get("others_cores", 0.0))
-    best["discarded"] = [{"epoch_seconds": r["epoch_seconds"], "others_cores": r["others_cores"]}
-                         for r in completed if r is not best] + [{"timed_out": True}] * timeouts
+    best = min(tries, key=lambda r: r.get("others_cores", 0.0))
+    best["discarded"] = [{"wall": r["wall"], "others_cores": r["others_cores"]}
+                         for r in tries if r is not best]
     return best
+
+
+def measure_round(frameworks, config_name, threads, args, data_path, label):
+    """One round: a fresh worker per framework, then ``args.pairs`` epochs in each, the
+    frameworks taking turns (in the order given, then reversed, and so on), so that the two
+    epochs of a pair run back to back on the machine as it is at that moment. Returns one run
+    (the worker's final report plus its ``epochs``) per framework."""
+    workers = {framework: Worker(framework, config_name, threads, data_path)
+               for framework in frameworks}
+    try:
+        for worker in workers.values():
+            worker.answer()                                     # warmed up and waiting
+        epochs = {framework: [] for framework in frameworks}
+        for pair in range(args.pairs):
+            for framework in (frameworks if pair % 2 == 0 else frameworks[::-1]):
+                epochs[framework].append(time_epoch(workers, framework, args))
+            print(f"{label} pair {pair + 1}: " + ", ".join(
+                f"{framework} {epochs[framework][-1]['wall']:.3f} s" for framework in frameworks),
+                flush=True)
+        runs = []
+        for framework, worker in workers.items():
+            run = worker.finish()
+            run["epochs"] = epochs[framework]
+            runs.append(run)
+        return runs
+    finally:
+        for worker in workers.values():
+            worker.stop()
+
+
+def epochs_of(runs, config_name, threads, framework):
+    """Every epoch record of one cell, round after round, in the order they ran."""
+    return [epoch for run in runs
+            if (run["config"], run["threads"], run["framework"]) == (config_name, threads, framework)
+            for epoch in run["epochs"]]
+
+
+def paired_ratios(runs, config_name, threads, ours="nnlib", theirs="torch"):
+    """Epoch time of ``ours`` over that of ``theirs`` in the same pair, for every pair."""
+    first = epochs_of(runs, config_name, threads, ours)
+    second = epochs_of(runs, config_name, threads, theirs)
+    return [a["wall"] / b["wall"] for a, b in zip(first, second, strict=True)]
 
 
 def summarise(runs, config_name, threads, framework):
     mine = [r for r in runs if (r["config"], r["threads"], r["framework"])
             == (config_name, threads, framework)]
-    seconds = [s for r in mine for s in r["epoch_seconds"]]
-    cpu = [s for r in mine for s in r["epoch_cpu_seconds"]]
+    epochs = epochs_of(runs, config_name, threads, framework)
+    seconds = [epoch["wall"] for epoch in epochs]
+    cpu = [epoch["cpu"] for epoch in epochs]
     config = CONFIGS[config_name]
     flops = epoch_flops(config)
     steps = batch_sizes(config)
@@ -439,7 +528,8 @@ def summarise(runs, config_name, threads, framework):
         best = min(h["seconds"] for r in mine for h in r["gemm"]
                    if (h["layer"], h["product"]) == (g["layer"], g["product"]))
         gemm_epoch += best * sum(steps) / config.batch_size
-    others = [r["others_cores"] for r in mine if "others_cores" in r]
+    others = [epoch["others_cores"] for epoch in epochs if "others_cores" in epoch]
+    idle = [epoch["idle_workers_cpu"] for epoch in epochs if "idle_workers_cpu" in epoch]
     peak_training = [r["peak_rss_training_kib"] for r in mine if r["peak_reset"]]
     return {
         "median": statistics.median(seconds), "min": min(seconds), "max": max(seconds),
@@ -450,6 +540,7 @@ def summarise(runs, config_name, threads, framework):
         "peak_training_mib": max(peak_training) / 1024 if peak_training else None,
         "rss_before_mib": statistics.median(r["rss_before_training_kib"] for r in mine) / 1024,
         "others_cores": statistics.mean(others) if others else float("nan"),
+        "idle_workers_cpu": max(idle) if idle else float("nan"),
     }
 
 
@@ -497,20 +588,17 @@ def torch_description(runs):
     return "PyTorch (not run)"
 
 
-def repeated_runs(runs):
-    """A sentence listing the runs that were repeated because the machine was busy."""
+def repeated_epochs(runs):
+    """A sentence listing the epochs that were run again because the machine was busy."""
     notes = []
     for run in runs:
-        for left_out in run.get("discarded", []):
-            cell = f"{run['config']}/{run['threads']}/{run['framework']}"
-            if left_out.get("timed_out"):
-                notes.append(f"{cell}: timed out")
-            else:
-                notes.append(f"{cell}: {format_samples(left_out['epoch_seconds'])} s "
-                             f"({left_out['others_cores']:.2f} CPUs busy)")
+        for epoch in run["epochs"]:
+            for left_out in epoch.get("discarded", []):
+                notes.append(f"{run['config']}/{run['threads']}/{run['framework']}: "
+                             f"{left_out['wall']:.3f} s ({left_out['others_cores']:.2f} CPUs busy)")
     if not notes:
-        return "No run had to be repeated."
-    return "Runs left out (model/threads/framework: epoch seconds): " + "; ".join(notes) + "."
+        return "No epoch had to be run again."
+    return ("Epochs left out (model/threads/framework: seconds): " + "; ".join(notes) + ".")
 
 
 def format_samples(samples):
@@ -520,10 +608,14 @@ def format_samples(samples):
 def write_report(path, runs, args, data_description, loads, duration):
     import numpy as np
 
-    measured = [r["others_cores"] for r in runs if "others_cores" in r]
+    epochs = [epoch for run in runs for epoch in run["epochs"]]
+    measured = [epoch["others_cores"] for epoch in epochs if "others_cores" in epoch]
     others = statistics.mean(measured) if measured else float("nan")
     quiet = ("a quiet machine" if others < 0.1 else
              "other jobs competed for the CPUs: the timings are noisier than on a quiet machine")
+    idle = [epoch["idle_workers_cpu"] for epoch in epochs if "idle_workers_cpu" in epoch]
+    idle_note = (f" While one framework trained, the waiting workers used at most "
+                 f"{max(idle):.2f} CPU seconds in an epoch." if idle else "")
 
     lines = [
         "# nnlib against PyTorch on the CPU: seconds per training epoch",
@@ -537,17 +629,20 @@ def write_report(path, runs, args, data_description, loads, duration):
         f"({blas_description()}), {torch_description(runs)}.",
         f"- Data: {data_description}.",
         f"- Other work on the machine: load average (1 min) {loads[0]:.2f} just before the run "
-        f"on {os.cpu_count()} CPUs; while the workers ran, other processes kept "
+        f"on {os.cpu_count()} CPUs; while the epochs ran, other processes kept "
         f"{others:.2f} CPUs busy on average ({quiet}; per cell in the details).",
-        f"- Each cell: median over {args.rounds} alternating rounds x {args.epochs} epochs per "
-        "framework, each round in a fresh subprocess per framework, after a warm-up of "
-        f"{WARMUP_STEPS} steps. Before each subprocess the benchmark waited up to "
-        f"{args.quiet_wait:g} s for other processes to leave the CPUs idle "
-        f"({sum(r.get('waited_seconds', 0) for r in runs):.0f} s of waiting in all).",
+        f"- Each cell: {args.rounds} rounds x {args.pairs} pairs of epochs. A round starts one "
+        "fresh worker process per framework, warms each up with "
+        f"{WARMUP_STEPS} steps, then has them train one epoch each in turn (nnlib then PyTorch, "
+        "then the other way round, and so on), so the two epochs of a pair run back to back. "
+        "Before each epoch the benchmark waited up to "
+        f"{args.quiet_wait:g} s for the CPUs to be idle "
+        f"({sum(epoch.get('waited_seconds', 0) for epoch in epochs):.0f} s of waiting in all)."
+        + idle_note,
         "",
-        "| model | threads | nnlib s/epoch | PyTorch s/epoch | ratio nnlib / torch "
-        "(by CPU time) | ratio of the fastest epochs | nnlib GFLOP/s (% of GEMM peak) | "
-        "PyTorch GFLOP/s (% of GEMM peak) | peak RSS nnlib / torch (MiB) |",
+        "| model | threads | nnlib s/epoch | PyTorch s/epoch | **nnlib / torch**: median of "
+        "the pairs (range) | ratio of the medians (by CPU time) | nnlib GFLOP/s (% of GEMM "
+        "peak) | PyTorch GFLOP/s (% of GEMM peak) | peak RSS nnlib / torch (MiB) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     summaries = {}
@@ -555,13 +650,14 @@ def write_report(path, runs, args, data_description, loads, duration):
         for name in args.configs:
             ours = summarise(runs, name, threads, "nnlib")
             theirs = summarise(runs, name, threads, "torch")
-            summaries[name, threads] = (ours, theirs)
-            ratio = ours["median"] / theirs["median"]
-            cpu_ratio = ours["cpu_median"] / theirs["cpu_median"]
+            ratios = paired_ratios(runs, name, threads)
+            summaries[name, threads] = (ours, theirs, ratios)
             lines.append(
                 f"| {name}: {CONFIGS[name].title} | {threads} | {ours['median']:.3f} | "
-                f"{theirs['median']:.3f} | **{ratio:.2f}** ({cpu_ratio:.2f}) | "
-                f"{ours['min'] / theirs['min']:.2f} | "
+                f"{theirs['median']:.3f} | **{statistics.median(ratios):.2f}** "
+                f"({min(ratios):.2f}-{max(ratios):.2f}) | "
+                f"{ours['median'] / theirs['median']:.2f} "
+                f"({ours['cpu_median'] / theirs['cpu_median']:.2f}) | "
                 f"{ours['gflops']:.0f} ({100 * ours['gflops'] / ours['gemm_peak']:.0f}% of "
                 f"{ours['gemm_peak']:.0f}) | "
                 f"{theirs['gflops']:.0f} ({100 * theirs['gflops'] / theirs['gemm_peak']:.0f}% of "
@@ -569,77 +665,77 @@ def write_report(path, runs, args, data_description, loads, duration):
                 f"{ours['peak_rss_mib']:.0f} / {theirs['peak_rss_mib']:.0f} |")
     lines += [
         "",
-        "- **ratio** below 1 means nnlib is faster; in brackets, the same ratio of the median CPU "
-        "seconds, which other jobs on the machine disturb less (see the details). GFLOP/s counts "
-        "only the matrix products "
+        "- **nnlib / torch**: for each pair, nnlib's epoch time over PyTorch's epoch run right "
+        "after or right before it; the median over the pairs, below 1 when nnlib is faster, "
+        "and in brackets the lowest and highest pair. Pairing matters on machines whose speed "
+        "drifts: on some virtual machines two threads run at one of two speeds, about 1.6x "
+        "apart, and switch every few tens of seconds, so two medians taken at different "
+        "moments can compare one framework's fast phase with the other's slow one, while the "
+        "two epochs of a pair share the same phase.",
+        "- **ratio of the medians**: each framework's median epoch over all its epochs; in "
+        "brackets, the same ratio of the median CPU seconds, which other jobs on the machine "
+        "disturb less (see the details). GFLOP/s counts only the matrix products "
         "of an epoch (forward and weight gradient of every layer, input gradient of every layer "
         "but the first) divided by the median epoch time.",
-        "- **ratio of the fastest epochs**: each framework's fastest timed epoch, the one least "
-        "slowed by anything else. On a machine whose speed changes from one subprocess to the "
-        "next (on some virtual machines, two threads run in one of two speeds for a whole "
-        "subprocess; the details show it), the medians compare whichever speed each framework "
-        "drew, and this column compares both at the machine's best.",
         "- **GEMM peak**: the rate that framework's own matrix product (NumPy's BLAS for nnlib, "
         "PyTorch's for PyTorch) reaches on the model's largest product, the first layer's "
         "forward pass (batch x 784 times 784 x hidden, float32), measured in a tight loop in the "
-        "same subprocess right after the timed epochs.",
-        "- **peak RSS**: the subprocess's peak resident memory (`ru_maxrss`), which includes the "
+        "same worker right after its timed epochs.",
+        "- **peak RSS**: the worker's peak resident memory (`ru_maxrss`), which includes the "
         "float32 training set (184 MiB) and the libraries; the details below also give the peak "
         "during the timed epochs alone and the memory before them.",
         "",
     ]
     fused = [(name, threads) for threads in args.threads for name in args.configs
-             if any((r["framework"], r["config"], r["threads"]) == (TORCH_FUSED, name, threads)
-                    for r in runs)]
+             if epochs_of(runs, name, threads, TORCH_FUSED)]
     if fused:
         lines += [
             "For reference (not the comparison asked for): PyTorch's fused Adam kernel, "
             "`torch.optim.Adam(..., fused=True)`, which is not its default on the CPU, run in "
-            "the same rounds.",
+            "the same rounds, in turn with the other two.",
             "",
-            "| model | threads | PyTorch fused Adam s/epoch | ratio nnlib / fused |",
+            "| model | threads | PyTorch fused Adam s/epoch | nnlib / fused: median of the "
+            "rounds' pairs |",
             "| --- | ---: | ---: | ---: |",
         ]
         for name, threads in fused:
-            cell = (TORCH_FUSED, name, threads)
-            seconds = [t for r in runs if (r["framework"], r["config"], r["threads"]) == cell
-                       for t in r["epoch_seconds"]]
-            median = statistics.median(seconds)
-            ratio = summaries[name, threads][0]["median"] / median
-            lines.append(f"| {name} | {threads} | {median:.3f} | {ratio:.2f} |")
+            seconds = [epoch["wall"] for epoch in epochs_of(runs, name, threads, TORCH_FUSED)]
+            ratios = paired_ratios(runs, name, threads, theirs=TORCH_FUSED)
+            lines.append(f"| {name} | {threads} | {statistics.median(seconds):.3f} | "
+                         f"{statistics.median(ratios):.2f} |")
         lines.append("")
     lines += [
         "## Details",
         "",
-        "| model | threads | framework | epoch seconds (every sample) | CPU s/epoch (median) "
-        "| ratio by CPU time | GEMM-only s/epoch | RSS before training (MiB) | peak RSS while "
-        "training (MiB) | other processes (CPUs busy) |",
-        "| --- | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| model | threads | framework | epoch seconds, in the order they ran | nnlib / torch "
+        "pair by pair | CPU s/epoch (median) | GEMM-only s/epoch | RSS before training (MiB) "
+        "| peak RSS while training (MiB) | other processes (CPUs busy) |",
+        "| --- | ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for (name, threads), (ours, theirs) in summaries.items():
-        cpu_ratio = f"{ours['cpu_median'] / theirs['cpu_median']:.2f}"
-        for framework, s in (("nnlib", ours), ("torch", theirs)):
-            training = "n/a" if s["peak_training_mib"] is None else f"{s['peak_training_mib']:.0f}"
+    for (name, threads), (ours, theirs, ratios) in summaries.items():
+        for framework, cell in (("nnlib", ours), ("torch", theirs)):
+            training = ("n/a" if cell["peak_training_mib"] is None
+                        else f"{cell['peak_training_mib']:.0f}")
+            pairs = " ".join(f"{r:.2f}" for r in ratios) if framework == "nnlib" else ""
             lines.append(
-                f"| {name} | {threads} | {framework} | {format_samples(s['samples'])} | "
-                f"{s['cpu_median']:.3f} | {cpu_ratio if framework == 'nnlib' else ''} | "
-                f"{s['gemm_epoch']:.3f} | {s['rss_before_mib']:.0f} | {training} | "
-                f"{s['others_cores']:.2f} |")
+                f"| {name} | {threads} | {framework} | {format_samples(cell['samples'])} | "
+                f"{pairs} | {cell['cpu_median']:.3f} | {cell['gemm_epoch']:.3f} | "
+                f"{cell['rss_before_mib']:.0f} | {training} | {cell['others_cores']:.2f} |")
     lines += [
         "",
         "- **GEMM-only s/epoch**: one epoch's matrix products alone, each timed on its own at "
         "the framework's measured rate: the time neither framework can go below; the rest of "
         "an epoch is element-wise work, the optimizer and per-operation overhead.",
-        "- CPU seconds count the time of all the subprocess's threads; with 1 thread they are "
+        "- CPU seconds count the time of all the worker's threads; with 1 thread they are "
         "the steadiest measure when other jobs share the machine (a process that waits for a "
         "CPU is not charged), so the ratio by CPU time checks the one by wall time. With 2 "
         "threads they also count threads that spin while waiting for work.",
-        "- **other processes**: CPUs kept busy by everything but the benchmark while that "
-        "cell's subprocesses ran (from /proc/stat); on 2 CPUs, anything well above 0 slows the "
-        "2-thread runs most.",
-        f"- A subprocess during which other processes kept more than {BUSY_LIMIT} CPUs busy "
-        f"was run again (at most {args.retries} times; the quietest run is kept). "
-        + repeated_runs(runs),
+        "- **other processes**: CPUs kept busy, on average over that cell's epochs, by "
+        "everything but the benchmark's workers (from /proc/stat and each worker's "
+        "/proc/PID/stat); on 2 CPUs, anything well above 0 slows the 2-thread runs most.",
+        f"- An epoch during which other processes kept more than {BUSY_LIMIT} CPUs busy "
+        f"was run again (at most {args.retries} times; the quietest try is kept). "
+        + repeated_epochs(runs),
         "",
         "## What is compared",
         "",
@@ -660,29 +756,51 @@ def write_report(path, runs, args, data_description, loads, duration):
 
 
 def plot(path, summaries, args):
+    """Top row: each framework's epoch times (bars: medians); bottom row: nnlib / PyTorch
+    pair by pair, one panel per thread count."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     width_inches = max(6.5, 5.5 * len(args.threads))
-    fig, axes = plt.subplots(1, len(args.threads), figsize=(width_inches, 4.5), squeeze=False,
-                             sharey=True)
+    fig, axes = plt.subplots(2, len(args.threads), figsize=(width_inches, 8), squeeze=False,
+                             sharey="row")
     width = 0.38
-    for ax, threads in zip(axes[0], args.threads):
+    positions = range(len(args.configs))
+    labels = [f"model {name}" for name in args.configs]
+    for column, threads in enumerate(args.threads):
+        times, ratios = axes[0, column], axes[1, column]
         for offset, framework, index in ((-width / 2, "nnlib", 0), (width / 2, "PyTorch", 1)):
-            xs = [i + offset for i in range(len(args.configs))]
+            xs = [i + offset for i in positions]
             medians = [summaries[name, threads][index]["median"] for name in args.configs]
-            ax.bar(xs, medians, width, label=f"{framework}, median")
+            times.bar(xs, medians, width, label=f"{framework}, median")
             for x, name in zip(xs, args.configs):
                 samples = summaries[name, threads][index]["samples"]
-                ax.plot([x] * len(samples), samples, "k.", markersize=4,
-                        label="single epochs" if (x, framework) == (xs[0], "nnlib") else None)
-        ax.set_xticks(range(len(args.configs)), [f"model {name}" for name in args.configs])
-        ax.set_title(f"{threads} thread{'s' if threads > 1 else ''} per framework")
-        ax.set_xlabel("model (see RESULTS.md)")
-        ax.set_ylabel("seconds per epoch of 60,000 samples")
-        ax.legend()
+                times.plot([x] * len(samples), samples, "k.", markersize=4,
+                           label="single epochs" if (x, framework) == (xs[0], "nnlib") else None)
+        times.set_xticks(positions, labels)
+        times.set_title(f"Epoch times, {threads} thread{'s' if threads > 1 else ''} "
+                        "per framework")
+        times.set_xlabel("model (see RESULTS.md)")
+        times.set_ylabel("seconds per epoch of 60,000 samples")
+        times.legend(loc="lower right")
+        for x, name in zip(positions, args.configs):
+            pairs = summaries[name, threads][2]
+            ratios.plot([x] * len(pairs), pairs, "k.", markersize=5,
+                        label="one pair of epochs" if x == 0 else None)
+            ratios.plot([x - 0.25, x + 0.25], [statistics.median(pairs)] * 2, "C3-", lw=2,
+                        label="median of the pairs" if x == 0 else None)
+        ratios.axhline(1.0, color="grey", ls="--", lw=1, label="parity")
+        if threads == 1:
+            ratios.axhline(0.8, color="C2", ls=":", lw=1.5, label="the goal at 1 thread")
+        ratios.set_xticks(positions, labels)
+        ratios.set_xlim(-0.6, len(args.configs) - 0.4)
+        ratios.set_title(f"nnlib / PyTorch, pair by pair, {threads} "
+                         f"thread{'s' if threads > 1 else ''}")
+        ratios.set_xlabel("model (see RESULTS.md)")
+        ratios.set_ylabel("nnlib time / PyTorch time (below 1: nnlib faster)")
+        ratios.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=4, fontsize="small")
     fig.suptitle("One training epoch on the CPU, nnlib and PyTorch (lower is faster)")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
@@ -693,15 +811,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
-    parser.add_argument("--rounds", type=int, default=3, help="alternations of the frameworks")
-    parser.add_argument("--epochs", type=int, default=2, help="timed epochs per subprocess")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="fresh worker processes per framework and cell")
+    parser.add_argument("--pairs", type=int, default=4,
+                        help="epochs per framework and round, the frameworks taking turns")
     parser.add_argument("--out", type=Path, default=HERE,
                         help="folder for RESULTS.md and epoch_times.png")
     parser.add_argument("--quiet-wait", type=float, default=30, metavar="SECONDS",
-                        help="before each subprocess, wait up to this long for other processes "
-                             "to leave the CPUs idle (0: never wait)")
+                        help="before each epoch, wait up to this long for the CPUs to be idle "
+                             "(0: never wait)")
     parser.add_argument("--retries", type=int, default=2,
-                        help="repeat a subprocess at most this often while other processes were "
+                        help="run an epoch again at most this often while other processes were "
                              f"busy (more than {BUSY_LIMIT} CPUs) during it")
     parser.add_argument("--no-fused", action="store_true",
                         help="skip the reference runs of PyTorch's fused Adam")
@@ -709,8 +829,10 @@ def main():
     parser.add_argument("--config", choices=list(CONFIGS), help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if min(args.rounds, args.pairs) < 1:
+        parser.error("--rounds and --pairs must be at least 1")
     if args.worker:
-        worker(args.worker, args.config, args.threads[0], args.epochs, args.data)
+        worker(args.worker, args.config, args.threads[0], args.data)
         return
 
     started = time.perf_counter()
@@ -726,10 +848,9 @@ def main():
                     frameworks = list(FRAMEWORKS if first_is_nnlib else FRAMEWORKS[::-1])
                     if CONFIGS[name].optimizer == "adam" and not args.no_fused:
                         frameworks.append(TORCH_FUSED)
-                    for framework in frameworks:
-                        label = (f"bench: {threads} thread(s), round {round_index + 1}/"
-                                 f"{args.rounds}, model {name}, {framework:5s}:")
-                        runs.append(measure(framework, name, threads, args, data_path, label))
+                    label = (f"bench: {threads} thread(s), round {round_index + 1}/"
+                             f"{args.rounds}, model {name},")
+                    runs += measure_round(frameworks, name, threads, args, data_path, label)
     loads.append(os.getloadavg()[0])
     args.out.mkdir(parents=True, exist_ok=True)
     summaries = write_report(args.out / "RESULTS.md", runs, args, data_description, loads,
