@@ -2,13 +2,13 @@
 
 Usage (from the repository root; ``make bench`` runs the first line)::
 
-    python bench/bench.py                      # 1 and 2 threads, 2 rounds x 4 pairs: 4-6 minutes
-    python bench/bench.py --threads 1 --rounds 1 --pairs 1     # a quick look
+    python bench/bench.py                      # 1 and 2 threads, 2 rounds x 4 epochs: 5-7 minutes
+    python bench/bench.py --threads 1 --rounds 1 --epochs 1    # a quick look
 
 What is compared (the same in both frameworks): layer sizes, activations, softmax + categorical
 cross-entropy on the logits, batch size, optimizer and its hyper-parameters, float32 everywhere,
-a fresh shuffle of the 60,000 training samples every epoch (one gather of the batch rows per
-step), and the loss and accuracy of every step read back as Python floats (what nnlib's
+a fresh random order every epoch (within each of the epoch's parts, see below; one gather of the
+batch rows per step), and the loss and accuracy of every step read back as Python floats (what nnlib's
 ``train`` records and what a PyTorch loop would print).
 
 - A: 784-100-10, sigmoid hidden layer, batch 100, SGD(lr=0.1): Raschka's MNIST model (his
@@ -24,12 +24,13 @@ for PyTorch in the same way). PyTorch runs a plain eager loop (``nn.Sequential``
 
 Each framework trains in a worker subprocess with ``OPENBLAS_NUM_THREADS``, ``OMP_NUM_THREADS``
 and ``MKL_NUM_THREADS`` set before NumPy or PyTorch is imported (and ``torch.set_num_threads``),
-so both use the same number of threads. A round starts one fresh worker per framework and
-has them train one epoch each in turn, so every nnlib epoch has a PyTorch epoch run right next
-to it, on the machine as it is at that moment; the headline is the median of these pairs'
-ratios. (Pairing matters where the machine's speed drifts: on some virtual machines two threads
-run at one of two speeds about 1.6x apart and switch every few tens of seconds, so medians taken
-at different moments can compare one framework's fast phase with the other's slow one.) The
+so both use the same number of threads. A round starts one fresh worker per framework, and
+the workers train their epochs side by side: each epoch in a few parts of whole mini-batches,
+the frameworks taking turns part by part, so both epochs span the same stretch of time; the
+headline is the median over the epochs of nnlib's time over PyTorch's. (This matters where the
+machine's speed drifts: on some virtual machines two threads run at one of two speeds about
+1.6x apart and switch within seconds, so epochs timed one after the other can compare one
+framework's fast phase with the other's slow one.) The
 report also gives each framework's median epoch, the GEMM rate its BLAS reaches on the model's
 own matrix shapes in the same worker, and the peak resident memory. Results go to
 bench/RESULTS.md and bench/epoch_times.png.
@@ -136,7 +137,8 @@ def initial_weights(config, rng):
 
 
 def nnlib_trainer(config, X, y, weights):
-    """A function that trains one epoch with nnlib's ``train``."""
+    """A function ``train_rows(start, stop)`` that trains on rows ``start:stop`` of the data
+    with nnlib's ``train``: one pass, in mini-batches, in a fresh random order."""
     import numpy as np
 
     from nnlib.activations import ReLU, Sigmoid
@@ -160,15 +162,17 @@ def nnlib_trainer(config, X, y, weights):
         optimizer = Adam(learning_rate=config.learning_rate)
     rng = np.random.default_rng(1)
 
-    def one_epoch(X=X, y=y):
-        train(model, loss, optimizer, X, y, epochs=1, batch_size=config.batch_size, rng=rng)
+    def train_rows(start, stop):
+        train(model, loss, optimizer, X[start:stop], y[start:stop], epochs=1,
+              batch_size=config.batch_size, rng=rng)
 
-    return one_epoch
+    return train_rows
 
 
 def torch_trainer(config, X, y, weights, fused=False):
-    """A function that trains one epoch with a plain PyTorch loop (``fused``: Adam's fused
-    kernel instead of the default implementation)."""
+    """A function ``train_rows(start, stop)`` that trains on rows ``start:stop`` of the data
+    with a plain PyTorch loop, as nnlib's does (``fused``: Adam's fused kernel instead of the
+    default implementation)."""
     import torch
     import torch.nn.functional as F
 
@@ -191,12 +195,12 @@ def torch_trainer(config, X, y, weights, fused=False):
     generator = torch.Generator().manual_seed(1)
     X_all, y_all = torch.from_numpy(X), torch.from_numpy(y.astype("int64"))
 
-    def one_epoch(X=X_all, y=y_all):
-        order = torch.randperm(len(X), generator=generator)
+    def train_rows(start, stop):
+        order = start + torch.randperm(stop - start, generator=generator)
         losses, scores = [], []
-        for start in range(0, len(X), config.batch_size):
-            index = order[start:start + config.batch_size]
-            X_batch, y_batch = X[index], y[index]
+        for first in range(0, len(order), config.batch_size):
+            index = order[first:first + config.batch_size]
+            X_batch, y_batch = X_all[index], y_all[index]
             logits = model(X_batch)
             loss = F.cross_entropy(logits, y_batch)
             optimizer.zero_grad()
@@ -206,7 +210,7 @@ def torch_trainer(config, X, y, weights, fused=False):
             scores.append((logits.argmax(dim=1) == y_batch).float().mean().item())
         return losses, scores
 
-    return one_epoch, X_all, y_all
+    return train_rows
 
 
 def gemm_rates(framework, config, repeats=5, calls=40):
@@ -278,10 +282,11 @@ def reset_peak_memory():
 def worker(framework, config_name, threads, data_path):
     """Run in a subprocess whose thread variables the parent set, and train on request.
 
-    Talks to the parent in JSON lines: after the warm-up it prints ``{"ready": ...}``; then
-    each line ``epoch`` on its standard input trains one epoch and prints its wall and CPU
-    seconds, and ``finish`` prints the memory figures and the GEMM rates and ends the worker.
-    Between requests the worker waits on its input and uses no CPU.
+    Talks to the parent in JSON lines: after the warm-up it prints ``{"ready": true,
+    "samples": n}``; then each line ``rows START STOP`` on its standard input trains one pass
+    over those rows (mini-batches in a fresh random order) and prints its wall and CPU seconds,
+    and ``finish`` prints the memory figures and the GEMM rates and ends the worker. Between
+    requests the worker waits on its input and uses no CPU.
     """
     import resource
 
@@ -298,26 +303,21 @@ def worker(framework, config_name, threads, data_path):
         info["torch_threads"] = torch.get_num_threads()
     X, y = load_data(data_path)
     weights = initial_weights(config, np.random.default_rng(0))
-    if framework == "nnlib":
-        one_epoch = nnlib_trainer(config, X, y, weights)
-        warm_up = lambda: one_epoch(X[:WARMUP_STEPS * config.batch_size],      # noqa: E731
-                                    y[:WARMUP_STEPS * config.batch_size])
-    else:
-        one_epoch, X_all, y_all = torch_trainer(config, X, y, weights,
-                                                fused=framework == TORCH_FUSED)
-        warm_up = lambda: one_epoch(X_all[:WARMUP_STEPS * config.batch_size],  # noqa: E731
-                                    y_all[:WARMUP_STEPS * config.batch_size])
-    warm_up()
+    make_trainer = nnlib_trainer if framework == "nnlib" else torch_trainer
+    options = {} if framework == "nnlib" else {"fused": framework == TORCH_FUSED}
+    train_rows = make_trainer(config, X, y, weights, **options)
+    train_rows(0, WARMUP_STEPS * config.batch_size)                    # the warm-up
     info["rss_before_training_kib"] = memory_kib("VmRSS")
     info["peak_reset"] = reset_peak_memory()
-    print(json.dumps({"ready": True}), flush=True)
+    print(json.dumps({"ready": True, "samples": len(X)}), flush=True)
     for request in sys.stdin:
-        if request.strip() == "epoch":
+        command, *rows = request.split()
+        if command == "rows":
             start_wall, start_cpu = time.perf_counter(), time.process_time()
-            one_epoch()
+            train_rows(*map(int, rows))
             print(json.dumps({"wall": time.perf_counter() - start_wall,
                               "cpu": time.process_time() - start_cpu}), flush=True)
-        elif request.strip() == "finish":
+        elif command == "finish":
             break
     info["peak_rss_training_kib"] = memory_kib("VmHWM")
     info["ru_maxrss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -435,54 +435,86 @@ class Worker:
         self.process.wait()
 
 
-def time_epoch(workers, framework, args):
-    """Have ``framework``'s worker train one epoch; return its wall and CPU seconds with how
-    many CPUs other processes kept busy meanwhile (``others_cores``) and the CPU seconds the
-    other, waiting workers used (``idle_workers_cpu``, 0 when they leave the CPUs alone).
+def parts_of_epoch(n_samples, batch_size, parts):
+    """Split one epoch's rows into ``parts`` runs of whole mini-batches, as equal as can be:
+    a list of (start, stop), together covering 0..n_samples once (the last batch may be
+    short, as in a whole epoch). 60,000 rows in batches of 128 and 10 parts: 9 parts of
+    47 batches and one of 46, the last one 96 rows short."""
+    batches = -(-n_samples // batch_size)                      # ceil: the epoch's batches
+    parts = min(parts, batches)
+    edges = [round(i * batches / parts) * batch_size for i in range(parts + 1)]
+    return [(start, min(stop, n_samples)) for start, stop in zip(edges, edges[1:])]
 
-    The epoch is run again (``args.retries`` times at most) while other processes kept more
-    than ``BUSY_LIMIT`` CPUs busy during it; the quietest try is returned, the others are listed
-    in its ``discarded``.
+
+def interleaved_epochs(workers, order, rows, args):
+    """One epoch in every worker, each trained in the parts ``rows`` lists, the workers taking
+    turns part by part (``order``, then reversed, and so on): every framework's epoch spans
+    the same stretch of time, so a drift in the machine's speed slows them alike.
+
+    Returns ``{framework: epoch}`` with the epoch's wall and CPU seconds (sums over its parts),
+    ``parts`` (each part's seconds), ``others_cores`` (CPUs kept busy by processes other than
+    the workers, while the parts ran) and ``idle_workers_cpu`` (CPU seconds the other, waiting
+    workers used during this framework's parts: 0 when they leave the CPUs alone). The epochs
+    are run again (``args.retries`` times at most) while others kept more than ``BUSY_LIMIT``
+    CPUs busy; the quietest try is kept and the others are listed in its ``discarded``.
     """
     tries = []
     for _ in range(1 + args.retries):
         waited = wait_for_quiet(args.quiet_wait) if args.quiet_wait else 0.0
-        before = {name: worker.cpu_seconds() for name, worker in workers.items()}
-        busy, start = busy_seconds(), time.perf_counter()
-        result = workers[framework].ask("epoch")
-        elapsed = time.perf_counter() - start
-        after = {name: worker.cpu_seconds() for name, worker in workers.items()}
-        result["waited_seconds"] = waited
-        if busy is not None and None not in before.values():
-            used = {name: after[name] - before[name] for name in workers}
-            idle = sum(seconds for name, seconds in used.items() if name != framework)
-            others = (busy_seconds() - busy) - sum(used.values())
-            result["others_cores"] = max(0.0, others / elapsed)
-            result["idle_workers_cpu"] = idle
-        tries.append(result)
-        if result.get("others_cores", 0.0) <= BUSY_LIMIT:
+        epochs = {name: {"wall": 0.0, "cpu": 0.0, "parts": [], "idle_workers_cpu": 0.0,
+                         "waited_seconds": waited} for name in order}
+        others, elapsed, accounted = 0.0, 0.0, True
+        for index, (start, stop) in enumerate(rows):
+            for framework in (order if index % 2 == 0 else order[::-1]):
+                time.sleep(args.pause)                          # let the last one's threads rest
+                before = {name: worker.cpu_seconds() for name, worker in workers.items()}
+                busy, started = busy_seconds(), time.perf_counter()
+                part = workers[framework].ask(f"rows {start} {stop}")
+                elapsed += time.perf_counter() - started
+                after = {name: worker.cpu_seconds() for name, worker in workers.items()}
+                epoch = epochs[framework]
+                epoch["wall"] += part["wall"]
+                epoch["cpu"] += part["cpu"]
+                epoch["parts"].append(part["wall"])
+                if busy is None or None in before.values():
+                    accounted = False
+                    continue
+                used = {name: after[name] - before[name] for name in workers}
+                epoch["idle_workers_cpu"] += sum(seconds for name, seconds in used.items()
+                                                 if name != framework)
+                others += (busy_seconds() - busy) - sum(used.values())
+        if accounted:
+            for epoch in epochs.values():
+                epoch["others_cores"] = max(0.0, others / elapsed)
+        else:
+            for epoch in epochs.values():
+                del epoch["idle_workers_cpu"]
+        tries.append(epochs)
+        if not accounted or others / elapsed <= BUSY_LIMIT:
             break
-    best = min(tries, key=lambda r: r.get("others_cores", 0.0))
-    best["discarded"] = [{"wall": r["wall"], "others_cores": r["others_cores"]}
-                         for r in tries if r is not best]
+    best = min(tries, key=lambda epochs: next(iter(epochs.values())).get("others_cores", 0.0))
+    for name, epoch in best.items():
+        epoch["discarded"] = [{"wall": other[name]["wall"],
+                               "others_cores": other[name]["others_cores"]}
+                              for other in tries if other is not best]
     return best
 
 
 def measure_round(frameworks, config_name, threads, args, data_path, label):
-    """One round: a fresh worker per framework, then ``args.pairs`` epochs in each, the
-    frameworks taking turns (in the order given, then reversed, and so on), so that the two
-    epochs of a pair run back to back on the machine as it is at that moment. Returns one run
-    (the worker's final report plus its ``epochs``) per framework."""
+    """One round: a fresh worker per framework, then ``args.epochs`` epochs in each, trained
+    side by side (``interleaved_epochs``). Returns one run (the worker's final report plus its
+    ``epochs``) per framework."""
     workers = {framework: Worker(framework, config_name, threads, data_path)
                for framework in frameworks}
     try:
-        for worker in workers.values():
-            worker.answer()                                     # warmed up and waiting
+        samples = {worker.answer()["samples"] for worker in workers.values()}  # warmed up
+        rows = parts_of_epoch(samples.pop(), CONFIGS[config_name].batch_size, args.parts)
         epochs = {framework: [] for framework in frameworks}
-        for pair in range(args.pairs):
-            for framework in (frameworks if pair % 2 == 0 else frameworks[::-1]):
-                epochs[framework].append(time_epoch(workers, framework, args))
-            print(f"{label} pair {pair + 1}: " + ", ".join(
+        for number in range(args.epochs):
+            order = frameworks if number % 2 == 0 else frameworks[::-1]
+            for framework, epoch in interleaved_epochs(workers, order, rows, args).items():
+                epochs[framework].append(epoch)
+            print(f"{label} epoch {number + 1}: " + ", ".join(
                 f"{framework} {epochs[framework][-1]['wall']:.3f} s" for framework in frameworks),
                 flush=True)
         runs = []
@@ -503,8 +535,9 @@ def epochs_of(runs, config_name, threads, framework):
             for epoch in run["epochs"]]
 
 
-def paired_ratios(runs, config_name, threads, ours="nnlib", theirs="torch"):
-    """Epoch time of ``ours`` over that of ``theirs`` in the same pair, for every pair."""
+def epoch_ratios(runs, config_name, threads, ours="nnlib", theirs="torch"):
+    """Epoch time of ``ours`` over that of the epoch of ``theirs`` trained side by side with
+    it, for every epoch."""
     first = epochs_of(runs, config_name, threads, ours)
     second = epochs_of(runs, config_name, threads, theirs)
     return [a["wall"] / b["wall"] for a, b in zip(first, second, strict=True)]
@@ -615,7 +648,7 @@ def write_report(path, runs, args, data_description, loads, duration):
              "other jobs competed for the CPUs: the timings are noisier than on a quiet machine")
     idle = [epoch["idle_workers_cpu"] for epoch in epochs if "idle_workers_cpu" in epoch]
     idle_note = (f" While one framework trained, the waiting workers used at most "
-                 f"{max(idle):.2f} CPU seconds in an epoch." if idle else "")
+                 f"{max(idle):.2f} CPU seconds in its epoch." if idle else "")
 
     lines = [
         "# nnlib against PyTorch on the CPU: seconds per training epoch",
@@ -631,17 +664,19 @@ def write_report(path, runs, args, data_description, loads, duration):
         f"- Other work on the machine: load average (1 min) {loads[0]:.2f} just before the run "
         f"on {os.cpu_count()} CPUs; while the epochs ran, other processes kept "
         f"{others:.2f} CPUs busy on average ({quiet}; per cell in the details).",
-        f"- Each cell: {args.rounds} rounds x {args.pairs} pairs of epochs. A round starts one "
-        "fresh worker process per framework, warms each up with "
-        f"{WARMUP_STEPS} steps, then has them train one epoch each in turn (nnlib then PyTorch, "
-        "then the other way round, and so on), so the two epochs of a pair run back to back. "
+        f"- Each cell: {args.rounds} rounds x {args.epochs} epochs per framework. A round starts "
+        "one fresh worker process per framework and warms each up with "
+        f"{WARMUP_STEPS} steps. Then the workers train their epochs side by side: each epoch "
+        f"in {args.parts} parts of whole mini-batches, the frameworks taking turns part by part "
+        "(nnlib then PyTorch, then the other way round), with a rest of "
+        f"{args.pause:g} s before each part so that the last worker's threads stop spinning. "
         "Before each epoch the benchmark waited up to "
         f"{args.quiet_wait:g} s for the CPUs to be idle "
         f"({sum(epoch.get('waited_seconds', 0) for epoch in epochs):.0f} s of waiting in all)."
         + idle_note,
         "",
         "| model | threads | nnlib s/epoch | PyTorch s/epoch | **nnlib / torch**: median of "
-        "the pairs (range) | ratio of the medians (by CPU time) | nnlib GFLOP/s (% of GEMM "
+        "the epochs side by side (range) | ratio of the medians (by CPU time) | nnlib GFLOP/s (% of GEMM "
         "peak) | PyTorch GFLOP/s (% of GEMM peak) | peak RSS nnlib / torch (MiB) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -650,7 +685,7 @@ def write_report(path, runs, args, data_description, loads, duration):
         for name in args.configs:
             ours = summarise(runs, name, threads, "nnlib")
             theirs = summarise(runs, name, threads, "torch")
-            ratios = paired_ratios(runs, name, threads)
+            ratios = epoch_ratios(runs, name, threads)
             summaries[name, threads] = (ours, theirs, ratios)
             lines.append(
                 f"| {name}: {CONFIGS[name].title} | {threads} | {ours['median']:.3f} | "
@@ -665,13 +700,14 @@ def write_report(path, runs, args, data_description, loads, duration):
                 f"{ours['peak_rss_mib']:.0f} / {theirs['peak_rss_mib']:.0f} |")
     lines += [
         "",
-        "- **nnlib / torch**: for each pair, nnlib's epoch time over PyTorch's epoch run right "
-        "after or right before it; the median over the pairs, below 1 when nnlib is faster, "
-        "and in brackets the lowest and highest pair. Pairing matters on machines whose speed "
-        "drifts: on some virtual machines two threads run at one of two speeds, about 1.6x "
-        "apart, and switch every few tens of seconds, so two medians taken at different "
-        "moments can compare one framework's fast phase with the other's slow one, while the "
-        "two epochs of a pair share the same phase.",
+        "- **nnlib / torch**: nnlib's epoch time over that of the PyTorch epoch trained side "
+        "by side with it, part by part; the median over the epochs, below 1 when nnlib is "
+        "faster, and in brackets the lowest and highest. Training side by side matters on "
+        "machines whose speed drifts: on some virtual machines two threads run at one of two "
+        "speeds, about 1.6x apart, switching within seconds, so epochs timed one after the "
+        "other can compare one framework's fast phase with the other's slow one, while two "
+        "epochs trained in turns share the phases. Whether the parts themselves cost time: "
+        "`bench/split_epoch.py` times each framework alone, in whole epochs and in parts.",
         "- **ratio of the medians**: each framework's median epoch over all its epochs; in "
         "brackets, the same ratio of the median CPU seconds, which other jobs on the machine "
         "disturb less (see the details). GFLOP/s counts only the matrix products "
@@ -692,15 +728,15 @@ def write_report(path, runs, args, data_description, loads, duration):
         lines += [
             "For reference (not the comparison asked for): PyTorch's fused Adam kernel, "
             "`torch.optim.Adam(..., fused=True)`, which is not its default on the CPU, run in "
-            "the same rounds, in turn with the other two.",
+            "the same rounds, side by side with the other two.",
             "",
             "| model | threads | PyTorch fused Adam s/epoch | nnlib / fused: median of the "
-            "rounds' pairs |",
+            "epochs side by side |",
             "| --- | ---: | ---: | ---: |",
         ]
         for name, threads in fused:
             seconds = [epoch["wall"] for epoch in epochs_of(runs, name, threads, TORCH_FUSED)]
-            ratios = paired_ratios(runs, name, threads, theirs=TORCH_FUSED)
+            ratios = epoch_ratios(runs, name, threads, theirs=TORCH_FUSED)
             lines.append(f"| {name} | {threads} | {statistics.median(seconds):.3f} | "
                          f"{statistics.median(ratios):.2f} |")
         lines.append("")
@@ -708,7 +744,7 @@ def write_report(path, runs, args, data_description, loads, duration):
         "## Details",
         "",
         "| model | threads | framework | epoch seconds, in the order they ran | nnlib / torch "
-        "pair by pair | CPU s/epoch (median) | GEMM-only s/epoch | RSS before training (MiB) "
+        "epoch by epoch | CPU s/epoch (median) | GEMM-only s/epoch | RSS before training (MiB) "
         "| peak RSS while training (MiB) | other processes (CPUs busy) |",
         "| --- | ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -716,10 +752,10 @@ def write_report(path, runs, args, data_description, loads, duration):
         for framework, cell in (("nnlib", ours), ("torch", theirs)):
             training = ("n/a" if cell["peak_training_mib"] is None
                         else f"{cell['peak_training_mib']:.0f}")
-            pairs = " ".join(f"{r:.2f}" for r in ratios) if framework == "nnlib" else ""
+            by_epoch = " ".join(f"{r:.2f}" for r in ratios) if framework == "nnlib" else ""
             lines.append(
                 f"| {name} | {threads} | {framework} | {format_samples(cell['samples'])} | "
-                f"{pairs} | {cell['cpu_median']:.3f} | {cell['gemm_epoch']:.3f} | "
+                f"{by_epoch} | {cell['cpu_median']:.3f} | {cell['gemm_epoch']:.3f} | "
                 f"{cell['rss_before_mib']:.0f} | {training} | {cell['others_cores']:.2f} |")
     lines += [
         "",
@@ -743,7 +779,8 @@ def write_report(path, runs, args, data_description, loads, duration):
         "activations, loss (softmax + cross-entropy on the logits; model A uses it instead of "
         "Raschka's sigmoid output with a logistic cost), batch size, optimizer and "
         "hyper-parameters (SGD lr 0.1; Adam lr 0.001, betas 0.9/0.999, eps 1e-7), float32 "
-        "data and parameters, a fresh shuffle every epoch, and each step's loss and accuracy read "
+        "data and parameters, a fresh random order every epoch (within each part), and each "
+        "step's loss and accuracy read "
         "back. nnlib trains with `nnlib.training.train`, whose `Sequential.backward` has the "
         "first `Dense` skip the gradient with respect to the data, as PyTorch's autograd does. PyTorch runs eagerly with its default settings "
         "(no `torch.compile`, Adam's default single-tensor implementation on the CPU).",
@@ -757,7 +794,7 @@ def write_report(path, runs, args, data_description, loads, duration):
 
 def plot(path, summaries, args):
     """Top row: each framework's epoch times (bars: medians); bottom row: nnlib / PyTorch
-    pair by pair, one panel per thread count."""
+    epoch by epoch, one column per thread count."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -786,17 +823,17 @@ def plot(path, summaries, args):
         times.set_ylabel("seconds per epoch of 60,000 samples")
         times.legend(loc="lower right")
         for x, name in zip(positions, args.configs):
-            pairs = summaries[name, threads][2]
-            ratios.plot([x] * len(pairs), pairs, "k.", markersize=5,
-                        label="one pair of epochs" if x == 0 else None)
-            ratios.plot([x - 0.25, x + 0.25], [statistics.median(pairs)] * 2, "C3-", lw=2,
-                        label="median of the pairs" if x == 0 else None)
+            by_epoch = summaries[name, threads][2]
+            ratios.plot([x] * len(by_epoch), by_epoch, "k.", markersize=5,
+                        label="one epoch each, side by side" if x == 0 else None)
+            ratios.plot([x - 0.25, x + 0.25], [statistics.median(by_epoch)] * 2, "C3-", lw=2,
+                        label="median" if x == 0 else None)
         ratios.axhline(1.0, color="grey", ls="--", lw=1, label="parity")
         if threads == 1:
             ratios.axhline(0.8, color="C2", ls=":", lw=1.5, label="the goal at 1 thread")
         ratios.set_xticks(positions, labels)
         ratios.set_xlim(-0.6, len(args.configs) - 0.4)
-        ratios.set_title(f"nnlib / PyTorch, pair by pair, {threads} "
+        ratios.set_title(f"nnlib / PyTorch, epoch by epoch, {threads} "
                          f"thread{'s' if threads > 1 else ''}")
         ratios.set_xlabel("model (see RESULTS.md)")
         ratios.set_ylabel("nnlib time / PyTorch time (below 1: nnlib faster)")
@@ -813,8 +850,14 @@ def main():
     parser.add_argument("--configs", nargs="+", default=list(CONFIGS), choices=list(CONFIGS))
     parser.add_argument("--rounds", type=int, default=2,
                         help="fresh worker processes per framework and cell")
-    parser.add_argument("--pairs", type=int, default=4,
-                        help="epochs per framework and round, the frameworks taking turns")
+    parser.add_argument("--epochs", type=int, default=4,
+                        help="epochs per framework and round, trained side by side")
+    parser.add_argument("--parts", type=int, default=4,
+                        help="each epoch is trained in this many parts, the frameworks taking "
+                             "turns part by part")
+    parser.add_argument("--pause", type=float, default=0.1, metavar="SECONDS",
+                        help="rest before each part, so that the previous worker's threads "
+                             "stop spinning")
     parser.add_argument("--out", type=Path, default=HERE,
                         help="folder for RESULTS.md and epoch_times.png")
     parser.add_argument("--quiet-wait", type=float, default=30, metavar="SECONDS",
@@ -829,8 +872,8 @@ def main():
     parser.add_argument("--config", choices=list(CONFIGS), help=argparse.SUPPRESS)
     parser.add_argument("--data", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if min(args.rounds, args.pairs) < 1:
-        parser.error("--rounds and --pairs must be at least 1")
+    if min(args.rounds, args.epochs, args.parts) < 1:
+        parser.error("--rounds, --epochs and --parts must be at least 1")
     if args.worker:
         worker(args.worker, args.config, args.threads[0], args.data)
         return
