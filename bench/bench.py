@@ -7,9 +7,9 @@ Usage (from the repository root; ``make bench`` runs the first line)::
 
 What is compared (the same in both frameworks): layer sizes, activations, softmax + categorical
 cross-entropy on the logits, batch size, optimizer and its hyper-parameters, float32 everywhere,
-a fresh random order every epoch (within each of the epoch's parts, see below; one gather of the
-batch rows per step), and the loss and accuracy of every step read back as Python floats (what nnlib's
-``train`` records and what a PyTorch loop would print).
+a fresh random order every epoch (within each of the epoch's parts, see below; one gather of
+the batch rows per step), and the loss and accuracy of every step read back as Python floats
+(what nnlib's ``train`` records and what a PyTorch loop would print).
 
 - A: 784-100-10, sigmoid hidden layer, batch 100, SGD(lr=0.1): Raschka's MNIST model (his
   sigmoid output with a logistic cost is replaced by softmax + cross-entropy in both frameworks);
@@ -33,7 +33,7 @@ machine's speed drifts: on some virtual machines two threads run at one of two s
 framework's fast phase with the other's slow one.) The
 report also gives each framework's median epoch, the GEMM rate its BLAS reaches on the model's
 own matrix shapes in the same worker, and the peak resident memory. Results go to
-bench/RESULTS.md and bench/epoch_times.png.
+bench/RESULTS.md and bench/epoch_times.png, every measurement to bench/runs.json.
 """
 import argparse
 import json
@@ -531,7 +531,8 @@ def measure_round(frameworks, config_name, threads, args, data_path, label):
 def epochs_of(runs, config_name, threads, framework):
     """Every epoch record of one cell, round after round, in the order they ran."""
     return [epoch for run in runs
-            if (run["config"], run["threads"], run["framework"]) == (config_name, threads, framework)
+            if (run["config"], run["threads"], run["framework"])
+            == (config_name, threads, framework)
             for epoch in run["epochs"]]
 
 
@@ -676,7 +677,8 @@ def write_report(path, runs, args, data_description, loads, duration):
         + idle_note,
         "",
         "| model | threads | nnlib s/epoch | PyTorch s/epoch | **nnlib / torch**: median of "
-        "the epochs side by side (range) | ratio of the medians (by CPU time) | nnlib GFLOP/s (% of GEMM "
+        "the epochs side by side (range) | ratio of the medians (by CPU time) | "
+        "nnlib GFLOP/s (% of GEMM "
         "peak) | PyTorch GFLOP/s (% of GEMM peak) | peak RSS nnlib / torch (MiB) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
@@ -782,7 +784,8 @@ def write_report(path, runs, args, data_description, loads, duration):
         "data and parameters, a fresh random order every epoch (within each part), and each "
         "step's loss and accuracy read "
         "back. nnlib trains with `nnlib.training.train`, whose `Sequential.backward` has the "
-        "first `Dense` skip the gradient with respect to the data, as PyTorch's autograd does. PyTorch runs eagerly with its default settings "
+        "first `Dense` skip the gradient with respect to the data, as PyTorch's autograd does. "
+        "PyTorch runs eagerly with its default settings "
         "(no `torch.compile`, Adam's default single-tensor implementation on the CPU).",
         "",
         f"Command: `{' '.join(['python', 'bench/bench.py', *sys.argv[1:]])}`.",
@@ -821,7 +824,7 @@ def plot(path, summaries, args):
                         "per framework")
         times.set_xlabel("model (see RESULTS.md)")
         times.set_ylabel("seconds per epoch of 60,000 samples")
-        times.legend(loc="lower right")
+        times.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize="small")
         for x, name in zip(positions, args.configs):
             by_epoch = summaries[name, threads][2]
             ratios.plot([x] * len(by_epoch), by_epoch, "k.", markersize=5,
@@ -838,6 +841,8 @@ def plot(path, summaries, args):
         ratios.set_xlabel("model (see RESULTS.md)")
         ratios.set_ylabel("nnlib time / PyTorch time (below 1: nnlib faster)")
         ratios.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=4, fontsize="small")
+    for ax in axes.flat:
+        ax.tick_params(labelleft=True)                  # numbers on every panel's y axis
     fig.suptitle("One training epoch on the CPU, nnlib and PyTorch (lower is faster)")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
@@ -899,6 +904,7 @@ def main():
     summaries = write_report(args.out / "RESULTS.md", runs, args, data_description, loads,
                              time.perf_counter() - started)
     plot(args.out / "epoch_times.png", summaries, args)
+    (args.out / "runs.json").write_text(json.dumps(runs, indent=1) + "\n")  # every measurement
     print((args.out / "RESULTS.md").read_text())
 
 
