@@ -141,7 +141,7 @@ def descend_to_target(loss, gradient, *, evaluations_per_gradient, lr, target, b
     next step would spend more than ``budget`` evaluations.
 
     ``gradient(loss)`` returns the gradient of the loss just evaluated w.r.t. every parameter
-    of ``loss.model`` (a list like ``numerical_gradients``'); it may evaluate ``loss`` exactly
+    of ``loss.model`` (a list like ``numerical_gradients``'); it must evaluate ``loss`` exactly
     ``evaluations_per_gradient`` times (``2 * n_parameters`` for ``numerical_gradients``, 0 for
     a backward pass), which is checked. A step costs those evaluations plus one for the new
     loss; the starting loss costs one more. ``loss`` is a fresh ``CountedLoss``. Returns a
