@@ -446,6 +446,24 @@ def parts_of_epoch(n_samples, batch_size, parts):
     return [(start, min(stop, n_samples)) for start, stop in zip(edges, edges[1:])]
 
 
+def time_part(workers, framework, start, stop):
+    """Have ``framework``'s worker train on rows ``start:stop``; return its answer (wall and
+    CPU seconds) with ``idle_cpu``, the CPU seconds the other, waiting workers used meanwhile,
+    and ``others_cpu`` and ``elapsed``, the CPU seconds that processes other than the workers
+    used meanwhile and the seconds it took (``idle_cpu`` and ``others_cpu`` None off Linux)."""
+    before = {name: worker.cpu_seconds() for name, worker in workers.items()}
+    busy, started = busy_seconds(), time.perf_counter()
+    part = workers[framework].ask(f"rows {start} {stop}")
+    part["elapsed"] = time.perf_counter() - started
+    after = {name: worker.cpu_seconds() for name, worker in workers.items()}
+    part["idle_cpu"] = part["others_cpu"] = None
+    if busy is not None and None not in before.values():
+        used = {name: after[name] - before[name] for name in workers}
+        part["idle_cpu"] = sum(used.values()) - used[framework]
+        part["others_cpu"] = (busy_seconds() - busy) - sum(used.values())
+    return part
+
+
 def interleaved_epochs(workers, order, rows, args):
     """One epoch in every worker, each trained in the parts ``rows`` lists, the workers taking
     turns part by part (``order``, then reversed, and so on): every framework's epoch spans
@@ -454,43 +472,35 @@ def interleaved_epochs(workers, order, rows, args):
     Returns ``{framework: epoch}`` with the epoch's wall and CPU seconds (sums over its parts),
     ``parts`` (each part's seconds), ``others_cores`` (CPUs kept busy by processes other than
     the workers, while the parts ran) and ``idle_workers_cpu`` (CPU seconds the other, waiting
-    workers used during this framework's parts: 0 when they leave the CPUs alone). The epochs
-    are run again (``args.retries`` times at most) while others kept more than ``BUSY_LIMIT``
-    CPUs busy; the quietest try is kept and the others are listed in its ``discarded``.
+    workers used during this framework's parts: 0 when they leave the CPUs alone); the last
+    two only where the operating system tells (Linux). The epochs are run again
+    (``args.retries`` times at most) while others kept more than ``BUSY_LIMIT`` CPUs busy; the
+    quietest try is kept and the others are listed in its ``discarded``.
     """
     tries = []
     for _ in range(1 + args.retries):
         waited = wait_for_quiet(args.quiet_wait) if args.quiet_wait else 0.0
-        epochs = {name: {"wall": 0.0, "cpu": 0.0, "parts": [], "idle_workers_cpu": 0.0,
-                         "waited_seconds": waited} for name in order}
-        others, elapsed, accounted = 0.0, 0.0, True
+        epochs = {name: {"wall": 0.0, "cpu": 0.0, "parts": [], "waited_seconds": waited}
+                  for name in order}
+        parts = []
         for index, (start, stop) in enumerate(rows):
             for framework in (order if index % 2 == 0 else order[::-1]):
                 time.sleep(args.pause)                          # let the last one's threads rest
-                before = {name: worker.cpu_seconds() for name, worker in workers.items()}
-                busy, started = busy_seconds(), time.perf_counter()
-                part = workers[framework].ask(f"rows {start} {stop}")
-                elapsed += time.perf_counter() - started
-                after = {name: worker.cpu_seconds() for name, worker in workers.items()}
+                part = time_part(workers, framework, start, stop)
+                parts.append((framework, part))
                 epoch = epochs[framework]
                 epoch["wall"] += part["wall"]
                 epoch["cpu"] += part["cpu"]
                 epoch["parts"].append(part["wall"])
-                if busy is None or None in before.values():
-                    accounted = False
-                    continue
-                used = {name: after[name] - before[name] for name in workers}
-                epoch["idle_workers_cpu"] += sum(seconds for name, seconds in used.items()
-                                                 if name != framework)
-                others += (busy_seconds() - busy) - sum(used.values())
-        if accounted:
-            for epoch in epochs.values():
-                epoch["others_cores"] = max(0.0, others / elapsed)
-        else:
-            for epoch in epochs.values():
-                del epoch["idle_workers_cpu"]
+        if all(part["others_cpu"] is not None for _, part in parts):
+            others_cores = max(0.0, sum(part["others_cpu"] for _, part in parts)
+                               / sum(part["elapsed"] for _, part in parts))
+            for name, epoch in epochs.items():
+                epoch["others_cores"] = others_cores
+                epoch["idle_workers_cpu"] = sum(part["idle_cpu"] for framework, part in parts
+                                                if framework == name)
         tries.append(epochs)
-        if not accounted or others / elapsed <= BUSY_LIMIT:
+        if next(iter(epochs.values())).get("others_cores", 0.0) <= BUSY_LIMIT:
             break
     best = min(tries, key=lambda epochs: next(iter(epochs.values())).get("others_cores", 0.0))
     for name, epoch in best.items():
