@@ -53,7 +53,7 @@ ROOT = HERE.parent
 N_SAMPLES, N_FEATURES, N_CLASSES = 60_000, 784, 10
 WARMUP_STEPS = 20
 BUSY_LIMIT = 0.25         # CPUs kept busy by other processes above which a run is repeated
-WORKER_TIMEOUT = 120      # seconds; a worker normally takes under 10
+WORKER_TIMEOUT = 120      # seconds to wait for a worker's answer; it normally answers within 10
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
