@@ -214,3 +214,17 @@ def check_positive(value, *, who, name, allow_zero=False):
         bound = ">= 0" if allow_zero else "> 0"
         raise ValueError(f"{who}: {name} must be a finite number {bound}, got {value!r}.")
     return value
+
+
+def random_source(rng, *, who, draws):
+    """Where random numbers come from: ``rng`` (a NumPy ``Generator`` such as
+    ``np.random.default_rng(0)``, or anything else with the method ``draws`` names), or NumPy's
+    global ``np.random`` when it is None, the stream ``nnfs.init()`` seeds and the books draw
+    from."""
+    if rng is None:
+        return np.random
+    if not callable(getattr(rng, draws, None)):
+        raise TypeError(f"{who}: rng must be a NumPy Generator such as np.random.default_rng(0) "
+                        f"(it draws with rng.{draws}), or None for NumPy's global generator; "
+                        f"got {type(rng).__name__}, which has no {draws}().")
+    return rng

@@ -5,12 +5,8 @@ training from chapter 5 on.
 """
 import numpy as np
 
-from nnlib._validation import check_not_empty, check_number, check_samples_match, check_whole
-
-
-def _generator(rng):
-    """The random source: ``rng`` if given, else NumPy's global ``np.random`` (seeded by nnfs.init)."""
-    return np.random if rng is None else rng
+from nnlib._validation import (check_not_empty, check_number, check_samples_match, check_whole,
+                               random_source)
 
 
 def sample_batch(X, y, batch_size, *, rng=None):
@@ -21,7 +17,7 @@ def sample_batch(X, y, batch_size, *, rng=None):
     check_samples_match(X, y, who="sample_batch", name_a="X", name_b="y")
     check_not_empty(X, who="sample_batch", name="X")
     batch_size = check_whole(batch_size, who="sample_batch", name="batch_size")
-    mask = _generator(rng).choice(len(X), batch_size)
+    mask = random_source(rng, who="sample_batch", draws="choice").choice(len(X), batch_size)
     return X[mask], y[mask]
 
 
@@ -41,7 +37,7 @@ def train_test_split(X, y, test_fraction=0.2, *, rng=None):
             f"{n_test} for testing and {len(X) - n_test} for training; expected at least one "
             "sample on each side (more data, or a test_fraction nearer 0.5)."
         )
-    order = _generator(rng).permutation(len(X))
+    order = random_source(rng, who="train_test_split", draws="permutation").permutation(len(X))
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]
 
@@ -56,7 +52,7 @@ def minibatches(X, y, batch_size, *, shuffle=True, rng=None):
     batch_size = check_whole(batch_size, who="minibatches", name="batch_size")
     n = len(X)
     if shuffle:
-        order = _generator(rng).permutation(n)
+        order = random_source(rng, who="minibatches", draws="permutation").permutation(n)
         for start in range(0, n, batch_size):
             index = order[start:start + batch_size]
             yield X[index], y[index]

@@ -8,6 +8,8 @@ and makes float32); pass ``rng=np.random.default_rng(seed)`` for an independent 
 """
 import numpy as np
 
+from nnlib._validation import random_source
+
 
 def _fans(shape, *, who):
     """``(fan_in, fan_out)`` from a weight shape, which must be two whole numbers >= 1."""
@@ -20,15 +22,15 @@ def _fans(shape, *, who):
     return shape
 
 
-def _standard_normal(shape, rng):
+def _standard_normal(shape, rng, *, who):
     if rng is None:
-        return np.random.randn(*shape)
-    return rng.standard_normal(shape)
+        return np.random.randn(*shape)                  # the books' call, the same stream
+    return random_source(rng, who=who, draws="standard_normal").standard_normal(shape)
 
 
 def small_normal(shape, *, rng=None, scale=0.01):
     """``scale * randn(*shape)``: the book's small random start. Shapes: shape -> array of shape."""
-    return scale * _standard_normal(shape, rng)
+    return scale * _standard_normal(shape, rng, who="small_normal")
 
 
 def glorot_uniform(shape, *, rng=None):
@@ -38,7 +40,7 @@ def glorot_uniform(shape, *, rng=None):
     """
     fan_in, fan_out = _fans(shape, who="glorot_uniform")
     limit = np.sqrt(6.0 / (fan_in + fan_out))
-    generator = np.random if rng is None else rng
+    generator = random_source(rng, who="glorot_uniform", draws="uniform")
     return generator.uniform(-limit, limit, size=shape)
 
 
@@ -48,7 +50,7 @@ def he_normal(shape, *, rng=None):
     Shapes: shape = (fan_in, fan_out) -> array of that shape.
     """
     fan_in, _ = _fans(shape, who="he_normal")
-    return np.sqrt(2.0 / fan_in) * _standard_normal(shape, rng)
+    return np.sqrt(2.0 / fan_in) * _standard_normal(shape, rng, who="he_normal")
 
 
 def in_float32(init):

@@ -12,7 +12,7 @@ The contract (chapter 2 for ``forward``, chapter 5 for ``backward``):
 """
 import numpy as np
 
-from nnlib._validation import check_gradient_shape, check_number, check_whole
+from nnlib._validation import check_gradient_shape, check_number, check_whole, random_source
 from nnlib.initializers import small_normal
 
 
@@ -131,6 +131,7 @@ class Dropout(Layer):
     def __init__(self, rate, *, rng=None):
         check_number(rate, who="Dropout", name="rate (the fraction dropped)", high=1.0)
         self.rate = rate
+        random_source(rng, who="Dropout", draws="binomial")    # a wrong rng fails here, not later
         self.rng = rng
         self.mask = None
 
@@ -142,7 +143,7 @@ class Dropout(Layer):
             self.mask = np.ones_like(inputs)
         else:
             keep = 1 - self.rate
-            generator = np.random if self.rng is None else self.rng
+            generator = random_source(self.rng, who="Dropout", draws="binomial")
             self.mask = generator.binomial(1, keep, size=np.shape(inputs)) / keep
         self.output = inputs * self.mask
         return self.output

@@ -21,7 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from nnlib._validation import (NAN_HINT, as_float_array, check_not_empty, check_number,
-                               check_samples_match, check_whole)
+                               check_samples_match, check_whole, random_source)
 from nnlib.gradcheck import numerical_gradient
 
 
@@ -191,12 +191,7 @@ def _check_search(loss, target, budget, rng, *, who):
         )
     target = check_number(target, who=who, name="target", low_open=True)
     budget = check_whole(budget, who=who, name="budget", minimum=1)
-    if rng is None:
-        rng = np.random
-    elif not callable(getattr(rng, "standard_normal", None)):
-        raise TypeError(f"{who}: rng must be a NumPy Generator such as "
-                        f"np.random.default_rng(0), or None; got {type(rng).__name__}.")
-    return target, budget, rng
+    return target, budget, random_source(rng, who=who, draws="standard_normal")
 
 
 def _check_gradients(gradients, values, evaluations, evaluations_per_gradient):

@@ -79,3 +79,12 @@ def test_batching_bad_input(call):
 def test_the_smallest_splittable_data_splits():
     X_train, X_test, y_train, y_test = train_test_split(X[:2], Y[:2], 0.5, rng=np.random.default_rng(0))
     assert len(X_train) == len(X_test) == len(y_train) == len(y_test) == 1
+
+
+@pytest.mark.parametrize("draw", [
+    lambda rng: sample_batch(np.zeros((4, 2)), np.zeros(4), 2, rng=rng),
+    lambda rng: train_test_split(np.zeros((4, 2)), np.zeros(4), rng=rng),
+    lambda rng: list(minibatches(np.zeros((4, 2)), np.zeros(4), 2, rng=rng))])
+def test_an_rng_that_is_not_a_generator_is_refused(draw):
+    with pytest.raises(TypeError, match="rng must be a NumPy Generator.*got int, which has no"):
+        draw(42)

@@ -75,3 +75,9 @@ def test_in_float32_draws_like_init_and_returns_float32(init):
 def test_in_float32_keeps_the_initialisers_shape_check():
     with pytest.raises(ValueError, match="expected \\(fan_in, fan_out\\)"):
         in_float32(he_normal)((3,))
+
+
+@pytest.mark.parametrize("init", [small_normal, he_normal, glorot_uniform])
+def test_an_rng_that_is_not_a_generator_is_refused(init):
+    with pytest.raises(TypeError, match=f"{init.__name__}: rng must be a NumPy Generator.*got int"):
+        init((3, 2), rng=7)

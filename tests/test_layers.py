@@ -176,3 +176,8 @@ def test_dropout_is_off_at_inference_and_inverted_in_training():
     # inverted dropout keeps the mean: over many draws the output averages the input
     big = np.ones((2000, 50))
     assert abs(Dropout(0.3, rng=np.random.default_rng(1)).forward(big, training=True).mean() - 1) < 0.01
+
+
+def test_dropout_refuses_an_rng_that_is_not_a_generator():
+    with pytest.raises(TypeError, match="Dropout: rng must be a NumPy Generator.*got str"):
+        Dropout(0.5, rng="seed 0")
